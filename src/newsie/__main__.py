@@ -1,0 +1,3 @@
+from newsie.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""Typed values passed between newsie's stages.
+
+Data flows read → normalize → segment/tag → quantities → facts → output.
+Each stage takes and returns the plain dataclasses below; only
+:meth:`Document.to_dict` turns them into the JSON shape of the output
+contract (``shared/CONTRACT.md``, schema ``newsie/1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+SCHEMA = "newsie/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """An administrative division or a development zone, as resolved."""
+
+    name: str
+    adcode: str | None
+    level: str  # province | city | county | town | zone
+    path: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "adcode": self.adcode, "level": self.level, "path": list(self.path)}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named span in the normalized text. ``norm`` is set for GPE and ZONE."""
+
+    text: str
+    label: str  # GPE | ZONE | ORG | GOV | PERSON | DATE
+    start: int
+    end: int
+    norm: Region | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with what it counts or measures, found in the normalized text.
+
+    ``value``, ``low`` and ``high`` are exact decimals in base units (whole
+    currency units for money); output turns whole numbers into ints.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str  # money | count | percent | measure | duration
+    value: Decimal
+    unit: str | None
+    currency: str | None = None
+    qualifier: str = "exact"  # exact approx at_least more_than at_most less_than range
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    value: Decimal
+    currency: str | None
+    qualifier: str
+
+
+@dataclass(slots=True)
+class Fact:
+    """One quantity put in its place (see the contract's ``facts[]``)."""
+
+    category: str
+    metric: str | None
+    quantity: int  # index into Document.quantities
+    subject: str | None
+    region: Region | None
+    threshold: Threshold | None
+    period: str | None
+    status: str  # actual | target
+    parent: int | None
+    evidence: tuple[int, int]
+
+
+@dataclass(slots=True)
+class ReadError:
+    type: str
+    message: str
+
+
+@dataclass(slots=True)
+class Document:
+    """Everything newsie knows about one article."""
+
+    id: str | None
+    ok: bool = True
+    error: ReadError | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    # source_offsets[i] is the index in the decoded source of text[i]; one more
+    # entry at the end holds the source length, so spans can end at len(text).
+    source_offsets: list[int] = field(default_factory=list, repr=False)
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` back to the decoded source it came from."""
+        offsets = self.source_offsets
+        if not offsets:
+            return start, end
+        if end <= start:
+            return offsets[start], offsets[start]
+        return offsets[start], offsets[end - 1] + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as the output contract's JSON object."""
+        out: dict[str, Any] = {"schema": SCHEMA, "id": self.id, "ok": self.ok}
+        if self.error is not None:
+            out["error"] = {"type": self.error.type, "message": self.error.message}
+        out["meta"] = dict(self.meta)
+        if not self.ok and not self.text:
+            out["warnings"] = list(self.warnings)
+            return out
+        out["text"] = self.text
+        out["entities"] = [self._entity_dict(e) for e in self.entities]
+        out["quantities"] = [self._quantity_dict(q) for q in self.quantities]
+        out["facts"] = [_fact_dict(f) for f in self.facts]
+        out["warnings"] = list(self.warnings)
+        return out
+
+    def to_json(self) -> str:
+        """The document as one line of JSON (no trailing newline)."""
+        return orjson.dumps(self.to_dict()).decode()
+
+    def _entity_dict(self, e: Entity) -> dict[str, Any]:
+        source_start, source_end = self.source_span(e.start, e.end)
+        return {
+            "text": e.text,
+            "label": e.label,
+            "start": e.start,
+            "end": e.end,
+            "source_start": source_start,
+            "source_end": source_end,
+            "norm": e.norm.to_dict() if e.norm else None,
+        }
+
+    def _quantity_dict(self, q: Quantity) -> dict[str, Any]:
+        source_start, source_end = self.source_span(q.start, q.end)
+        return {
+            "text": q.text,
+            "start": q.start,
+            "end": q.end,
+            "source_start": source_start,
+            "source_end": source_end,
+            "kind": q.kind,
+            "value": number(q.value),
+            "unit": q.unit,
+            "currency": q.currency,
+            "qualifier": q.qualifier,
+            "low": number(q.low),
+            "high": number(q.high),
+        }
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A decimal as the JSON number a reader expects: an int when whole."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _fact_dict(f: Fact) -> dict[str, Any]:
+    return {
+        "category": f.category,
+        "metric": f.metric,
+        "quantity": f.quantity,
+        "subject": f.subject,
+        "region": f.region.to_dict() if f.region else None,
+        "threshold": (
+            {"value": number(f.threshold.value), "currency": f.threshold.currency, "qualifier": f.threshold.qualifier}
+            if f.threshold
+            else None
+        ),
+        "period": f.period,
+        "status": f.status,
+        "parent": f.parent,
+        "evidence": list(f.evidence),
+    }

@@ -1,0 +1,78 @@
+"""The stages joined up: read → normalize → quantities (→ entities → facts).
+
+:func:`process` turns one :class:`~newsie.read.RawArticle` into a
+:class:`~newsie.model.Document`; the public helpers below feed it from text,
+bytes or files. Nothing here holds more than one article at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsie.model import Document, ReadError
+from newsie.normalize import normalize
+from newsie.quantities import find_quantities
+from newsie.read import RawArticle, read_bytes, read_path, read_text
+
+
+def process(raw: RawArticle) -> Document:
+    """Run every stage after reading on one article."""
+    meta = {"path": None, "encoding": None, "format": None, "title": None, "published": None, "script": None}
+    meta.update(raw.meta)
+    if raw.error is not None:
+        return Document(id=raw.id, ok=False, error=raw.error, meta=meta, warnings=list(raw.warnings))
+    try:
+        normalized = normalize(raw.text)
+        meta["script"] = normalized.script
+        if meta.get("title"):
+            meta["title"] = normalize(meta["title"]).text
+        scan = find_quantities(normalized.text)
+    except Exception as e:  # a bug must cost one article, not the batch
+        return Document(
+            id=raw.id,
+            ok=False,
+            error=ReadError("internal_error", f"newsie failed on this article ({type(e).__name__}: {e}); please report it"),
+            meta=meta,
+            warnings=list(raw.warnings),
+        )
+    return Document(
+        id=raw.id,
+        meta=meta,
+        text=normalized.text,
+        source_offsets=normalized.offsets,
+        quantities=scan.quantities,
+        warnings=raw.warnings + normalized.warnings + scan.warnings,
+    )
+
+
+def extract(source: str | bytes, *, id: str | None = None, format: str = "auto") -> Document:
+    """Extract one article given as text or raw bytes (any supported encoding).
+
+    >>> doc = newsie.extract("天心区引进外资4099万美元。", id="demo")
+    >>> [(q["text"], q["value"], q["currency"]) for q in doc.to_dict()["quantities"]]
+    [('4099万美元', 40990000, 'USD')]
+    """
+    raws = read_bytes(source, id=id, format=format) if isinstance(source, bytes) else read_text(source, id=id, format=format)
+    return _single(raws, what="this input")
+
+
+def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto") -> Document:
+    """Extract the article in one file (.txt, .html, .json). For .jsonl use :func:`extract_path`."""
+    return _single(read_path(path, id=id, format=format), what=str(path))
+
+
+def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto") -> Iterator[Document]:
+    """Every article in one file: one, or one per line of a JSON-lines file."""
+    for raw in read_path(Path(path), id=id, format=format):
+        yield process(raw)
+
+
+def _single(raws: Iterator[RawArticle], *, what: str) -> Document:
+    first = next(raws, None)
+    if first is None:
+        return Document(id=None, ok=False, error=ReadError("empty", f"{what} holds no article"))
+    if next(raws, None) is not None:
+        raise ValueError(f"{what} holds more than one article (JSON lines or a JSON array); use newsie.extract_path() to get them all")
+    return process(first)

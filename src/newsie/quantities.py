@@ -1,0 +1,351 @@
+"""Find amounts, counts, percentages, measures and durations in normalized text.
+
+One regular expression, compiled once from the data in ``patterns/``
+(numbers, currencies, units, qualifiers, distractors), finds every candidate
+in a single pass; small pure functions then decide its kind and value.
+
+Linear time on any input: every number starts where no number character
+precedes it and is matched possessively, so a run of 100,000 digits or
+``亿亿亿…`` is scanned once, not once per position.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
+
+import cn2an
+import regex
+
+from newsie.model import Quantity
+from newsie.resources import pattern_path
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    magnitudes: dict[str, Decimal]
+    currencies: dict[str, str]
+    bare_money: dict[str, str]
+    money_context: regex.Pattern[str]
+    unit_kinds: dict[str, str]
+    ascii_units: frozenset[str]
+    blocked_after: dict[str, str]
+    qualifiers_before: dict[str, str]
+    qualifier_blocked_by: dict[str, str]
+    qualifiers_inside: dict[str, str]
+    qualifiers_after: dict[str, str]
+    ordinal_before: tuple[str, ...]
+    slogan_after: tuple[str, ...]
+    article_numerals: frozenset[str]
+    garbled: frozenset[str]
+    chinese_digits: str
+    chinese_positions: str
+    max_integer_digits: int
+    pattern: regex.Pattern[str]
+
+
+def _load(name: str) -> dict:
+    with open(pattern_path(name), "rb") as f:
+        return tomllib.load(f)
+
+
+def _alternation(words) -> str:
+    """Regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def lexicon() -> _Lexicon:
+    """The compiled quantity patterns (loaded once per process)."""
+    numbers = _load("numbers.toml")
+    currencies = _load("currencies.toml")
+    units = _load("units.toml")
+    qualifiers = _load("qualifiers.toml")
+    distractors = _load("distractors.toml")
+
+    unit_kinds: dict[str, str] = {}
+    for kind in ("count", "measure", "duration", "percent"):
+        for unit in units[kind]["units"]:
+            unit_kinds.setdefault(unit, kind)
+    ascii_units = frozenset(u.lower() for u in unit_kinds if u.isascii() and u.isalpha())
+    for word in currencies["currencies"]:
+        unit_kinds[word] = "money"
+
+    cn_digits = numbers["chinese_digits"]
+    cn_positions = numbers["chinese_positions"]
+    cn_chars = cn_digits + cn_positions
+    point = numbers["chinese_point"]
+    # Number characters a number must not start right after (so each run of
+    # them is tried once) and must not be followed by.
+    before_number = rf"(?<![0-9.,A-Za-z{cn_chars}{point}])"
+    arabic = r"[0-9]++(?:,[0-9]{3}+)*+(?:\.[0-9]++)?+(?![0-9])"
+    chinese = rf"[{cn_chars}]++(?:{point}[{cn_digits}]++)?+"
+    number = rf"(?:{arabic}|{chinese})"
+    magnitude = _alternation(numbers["magnitudes"])
+    inside = _alternation(qualifiers["inside"])
+    separators = _alternation(qualifiers["range"]["separators"])
+    before = _alternation(qualifiers["before"])
+    after = _alternation(qualifiers["after"])
+    unit = _alternation(unit_kinds)
+    pattern = regex.compile(
+        rf"""
+        (?P<pre>{before})?
+        {before_number}
+        (?:
+            百分之(?P<pct>{number})
+          |
+            (?P<num>{number})
+            (?:(?P<inside1>{inside})?(?P<mag>{magnitude}))?
+            (?:
+                (?P<sep>{separators})(?P<num2>{number})(?P<mag2>{magnitude})?
+            )?
+            (?P<inside2>{inside})?
+            (?P<unit>{unit})?
+        )
+        (?P<post>{after})?
+        """,
+        regex.VERBOSE | regex.IGNORECASE,
+    )
+    return _Lexicon(
+        magnitudes={k: Decimal(v) for k, v in numbers["magnitudes"].items()},
+        currencies=dict(currencies["currencies"]),
+        bare_money=dict(currencies["bare_money"]),
+        money_context=regex.compile(_alternation(currencies["money_context"]["words"]), regex.IGNORECASE),
+        unit_kinds={k.lower() if k.isascii() else k: v for k, v in unit_kinds.items()},
+        ascii_units=ascii_units,
+        blocked_after={k: "".join(v) for k, v in units["blocked_after"].items()},
+        qualifiers_before=dict(qualifiers["before"]),
+        qualifier_blocked_by=dict(qualifiers["before_blocked_by"]),
+        qualifiers_inside=dict(qualifiers["inside"]),
+        qualifiers_after=dict(qualifiers["after"]),
+        ordinal_before=tuple(distractors["before"]["ordinal"]),
+        slogan_after=tuple(distractors["after_count"]["words"]),
+        article_numerals=frozenset(distractors["article"]["numerals"]),
+        garbled=frozenset(distractors["garbled"]["chars"]),
+        chinese_digits=cn_digits,
+        chinese_positions=cn_positions,
+        max_integer_digits=int(numbers["limits"]["max_integer_digits"]),
+        pattern=pattern,
+    )
+
+
+# Where a clause starts, for the money-context look-back.
+_CLAUSE_BREAK = regex.compile(r"[，。；！？,;!?\n：:]")
+
+
+@dataclass(slots=True)
+class QuantityScan:
+    """What :func:`find_quantities` found, and what it skipped and why."""
+
+    quantities: list[Quantity]
+    warnings: list[str]
+
+
+def find_quantities(text: str) -> QuantityScan:
+    """Every quantity in normalized ``text``, in order of position.
+
+    >>> [(q.text, q.kind, int(q.value), q.unit, q.qualifier) for q in find_quantities("新引进2亿元以上重大项目45个以上").quantities]
+    [('2亿元以上', 'money', 200000000, 'CNY', 'at_least'), ('45个以上', 'count', 45, '个', 'at_least')]
+    """
+    lex = lexicon()
+    found: list[Quantity] = []
+    warnings: list[str] = []
+    for m in lex.pattern.finditer(text):
+        quantity = _interpret(m, text, lex, warnings)
+        if quantity is not None:
+            found.append(quantity)
+    return QuantityScan(found, warnings)
+
+
+def _interpret(m: regex.Match[str], text: str, lex: _Lexicon, warnings: list[str]) -> Quantity | None:
+    if m.group("pct") is not None:
+        value = _number_value(m.group("pct"), lex)
+        if value is None:
+            return None
+        return _build(m, text, lex, "percent", value, "%", None, m.end())
+
+    num = m.group("num")
+    unit = m.group("unit")
+    mag = m.group("mag")
+    if _preceded_by(text, m.start("num"), lex.ordinal_before):
+        return None  # 第一, 第三位: an ordinal
+    # 两亿 and 三千万 carry their magnitude inside the Chinese numeral.
+    has_magnitude = mag is not None or num[-1] in "万亿"
+    if unit is None and not has_magnitude:
+        return None  # a bare number: a year, a code, a name
+    if not _has_digit(num, lex) and not _is_bare_money(num, lex):
+        return None  # 万元GDP, 千家万户: positions alone are idioms, not figures
+    if _touches_garbled(text, m.start("num"), m.end(), lex):
+        warnings.append(f"skipped the number '{m.group()}' at {m.start()}: it touches garbled characters")
+        return None
+
+    unit_key = unit.lower() if unit and unit.isascii() else unit
+    kind = lex.unit_kinds.get(unit_key) if unit else None
+    if unit is not None and kind is None:
+        return None
+    end = m.end()
+    if unit and _blocked(text, m.end("unit"), unit, lex):
+        # 百亿项目: the "unit" 项 begins the word 项目. Re-read without it.
+        unit, kind = None, None
+        end = max(m.end(g) for g in ("num", "mag", "num2", "mag2", "inside2"))
+        if not has_magnitude:
+            return None
+    if kind not in (None, "money") and not _has_digit(num, lex):
+        return None  # 亿万人, 百家: a bare magnitude is an amount of money or nothing
+    if unit and unit_key in lex.ascii_units and m.end("unit") < len(text) and text[m.end("unit")].isascii() and text[m.end("unit")].isalpha():
+        return None  # 5Gbps, 3MWp: part of a longer token
+
+    low = _number_value(num, lex)
+    if low is None:
+        return None
+    multiplier = lex.magnitudes.get(mag, Decimal(1)) if mag else Decimal(1)
+    high = None
+    if m.group("num2") is not None:
+        high = _number_value(m.group("num2"), lex)
+        if high is None:
+            return None
+        mag2 = m.group("mag2")
+        high_multiplier = lex.magnitudes.get(mag2, Decimal(1)) if mag2 else multiplier
+        if not mag:  # 10—20亿元: the magnitude written once covers both ends
+            multiplier = high_multiplier
+        high *= high_multiplier
+        if unit is None and not mag2 and not mag:
+            return None
+    low *= multiplier
+    if high is not None and high < low:
+        return None  # 2023-10 or a code, not a range
+
+    if kind is None:
+        # A number with a magnitude and no unit: money when the clause is about money.
+        if lex.bare_money.get(num) == "currency":
+            return None  # 千万 alone is an adverb
+        clause_start = _clause_start(text, m.start())
+        if not (_is_bare_money(num, lex) or lex.money_context.search(text, clause_start, m.start())):
+            return None
+        return _build(m, text, lex, "money", low, "CNY", "CNY", end, high=high)
+
+    if kind == "money":
+        currency = lex.currencies[unit]
+        return _build(m, text, lex, "money", low, currency, currency, end, high=high)
+    if kind == "count":
+        if num in lex.article_numerals and high is None:
+            return None  # 一个, 一批: the article "a"
+        if text.startswith(lex.slogan_after, m.end()):
+            return None  # 三个代表, 两个维护
+        return _build(m, text, lex, "count", low, unit, None, end, high=high)
+    if kind == "duration":
+        if unit == "年" and _looks_like_year(num):
+            return None  # 2023年 is a date
+        return _build(m, text, lex, "duration", low, unit, None, end, high=high)
+    return _build(m, text, lex, kind, low, unit, None, end, high=high)
+
+
+def _build(
+    m: regex.Match[str],
+    text: str,
+    lex: _Lexicon,
+    kind: str,
+    value: Decimal,
+    unit: str | None,
+    currency: str | None,
+    end: int,
+    *,
+    high: Decimal | None = None,
+) -> Quantity:
+    start = m.start()
+    pre = m.group("pre")
+    if pre and m.start() > 0 and text[m.start() - 1] in lex.qualifier_blocked_by.get(pre, ""):
+        pre = None  # 签约270个: 约 ends the word 签约
+        start = m.end("pre")
+    qualifier = "exact"
+    if high is not None:
+        qualifier = "range"
+    elif pre:
+        qualifier = lex.qualifiers_before[pre]
+    elif m.group("inside1") or m.group("inside2"):
+        qualifier = lex.qualifiers_inside[m.group("inside1") or m.group("inside2")]
+    elif m.group("post") and end >= m.end("post"):
+        qualifier = lex.qualifiers_after[m.group("post")]
+    return Quantity(
+        text=text[start:end],
+        start=start,
+        end=end,
+        kind=kind,
+        value=value,
+        unit=unit,
+        currency=currency,
+        qualifier=qualifier,
+        low=value if high is not None else None,
+        high=high,
+    )
+
+
+def _preceded_by(text: str, position: int, words: tuple[str, ...]) -> bool:
+    window = text[max(0, position - 4) : position]
+    return window.endswith(words)
+
+
+def _clause_start(text: str, position: int) -> int:
+    window_start = max(0, position - 60)
+    last = window_start
+    for b in _CLAUSE_BREAK.finditer(text, window_start, position):
+        last = b.end()
+    return last
+
+
+def _blocked(text: str, unit_end: int, unit: str, lex: _Lexicon) -> bool:
+    following = lex.blocked_after.get(unit)
+    return bool(following) and unit_end < len(text) and text[unit_end] in following
+
+
+def _touches_garbled(text: str, start: int, end: int, lex: _Lexicon) -> bool:
+    return (start > 0 and text[start - 1] in lex.garbled) or (end < len(text) and text[end] in lex.garbled)
+
+
+def _is_bare_money(num: str, lex: _Lexicon) -> bool:
+    return num in lex.bare_money
+
+
+def _has_digit(num: str, lex: _Lexicon) -> bool:
+    return any(c.isdigit() or c in lex.chinese_digits or c == "十" for c in num)
+
+
+def _looks_like_year(num: str) -> bool:
+    if num.isdigit():
+        return len(num) == 4
+    # 二〇二三: Chinese digits read one by one, no positions, is a year.
+    return len(num) >= 2 and not any(c in "十百千万亿" for c in num)
+
+
+def _number_value(num: str, lex: _Lexicon) -> Decimal | None:
+    if num[0].isdigit():
+        digits = num.replace(",", "")
+        integer = digits.split(".", 1)[0]
+        if len(integer) > lex.max_integer_digits or (len(integer) > 1 and integer[0] == "0"):
+            return None  # a phone, registration or ID number
+        try:
+            return Decimal(digits)
+        except InvalidOperation:
+            return None
+    return _chinese_value(num)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_value(num: str) -> Decimal | None:
+    """Value of a Chinese numeral (三百二十 → 320, 百亿 → 1e10), or None."""
+    if len(num) > 20:
+        return None
+    if num[0] in "十百千万亿":
+        num = "一" + num
+    if len(num) >= 2 and not any(c in "十百千万亿点" for c in num):
+        return None  # 二〇二三, 三五: digit strings, not amounts
+    try:
+        value = cn2an.cn2an(num, "normal")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None

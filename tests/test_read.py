@@ -1,0 +1,159 @@
+"""Reading: encodings, formats, HTML furniture, JSON, failures as records."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+import newsie
+from newsie.read import decode, read_bytes, read_text, sniff_format
+
+ARTICLE = "长沙经开区引进了广汽埃安等优质项目124个，总投资额约420亿元。天心区引进外资4099万美元。"
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (ARTICLE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + ARTICLE.encode("utf-8"), "utf-8-sig"),
+        (ARTICLE.encode("gb18030"), "gb18030"),
+        (ARTICLE.encode("gbk"), "gb18030"),
+        (ARTICLE.encode("utf-16"), "utf-16"),
+        (ARTICLE.encode("utf-16-le"), "utf-16-le"),
+    ],
+)
+def test_decodes_simplified(data, encoding):
+    decoded = decode(data)
+    assert decoded.text == ARTICLE
+    assert decoded.encoding == encoding
+
+
+def test_decodes_big5_traditional():
+    traditional = "長沙經開區引進了廣汽埃安等優質項目124個，總投資額約420億元。天心區引進外資4099萬美元。"
+    decoded = decode(traditional.encode("big5"))
+    assert decoded.encoding == "big5"
+    assert decoded.text == traditional
+    doc = newsie.extract(traditional.encode("big5"))
+    assert doc.meta["script"] == "traditional"
+    assert [q.text for q in doc.quantities] == ["124个", "约420亿元", "4099万美元"]
+
+
+def test_damaged_bytes_warn_and_keep_going():
+    data = ARTICLE.encode("utf-8")
+    damaged = data[:30] + b"\xff\xfe\xfa" + data[30:]
+    doc = newsie.extract(damaged)
+    assert doc.ok
+    assert doc.warnings  # the replacement characters are reported
+    assert "4099万美元" in [q.text for q in doc.quantities]
+
+
+@pytest.mark.parametrize(
+    "data, error_type",
+    [
+        (b"", "empty"),
+        (b"   \n  ", "empty"),
+        (b"%PDF-1.7 binary", "binary"),
+        (b"\x89PNG\r\n\x1a\nxxxx", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_unreadable_bytes_become_error_records(data, error_type):
+    doc = newsie.extract(data, id="bad")
+    assert not doc.ok
+    assert doc.error.type == error_type
+    assert doc.error.message
+    d = doc.to_dict()
+    assert d["ok"] is False and d["error"]["type"] == error_type
+
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>长沙新引进重大项目75个 - 长沙新闻网</title>
+<meta name="publishdate" content="2023-10-08 09:30">
+</head><body>
+<div class="header"><a href="/">首页</a><a href="/news">新闻</a><a href="/gov">政务</a></div>
+<nav><ul><li><a href="/a">经济</a></li><li><a href="/b">2023年第3期</a></li></ul></nav>
+<div class="breadcrumb">首页 &gt; 新闻 &gt; 正文</div>
+<div class="main">
+  <h1>长沙新引进重大项目75个</h1>
+  <div class="article-info">发布时间：2023-10-08 来源：长沙晚报 浏览次数：1234</div>
+  <div class="article-content">
+    <p>截至8月底，全市新引进重大项目75个，累计到位资金604.9亿元。</p>
+    <p>天心区举办招商考察活动30余场，引进外资4099万美元。</p>
+  </div>
+  <div class="share-bar">分享到：微信 微博</div>
+  <div class="related"><h3>相关新闻</h3><ul>
+    <li><a href="/1">浏阳新签约项目12个 总投资88亿元</a></li>
+    <li><a href="/2">宁乡引进项目30个 投资超50亿元</a></li>
+  </ul></div>
+</div>
+<div class="footer">备案号：湘ICP备12345678号 电话：0731-88888888 版权所有 2023 长沙新闻网 地址：长沙市岳麓区100号</div>
+</body></html>"""
+
+
+def test_html_keeps_headline_and_body_only():
+    doc = newsie.extract(PAGE.encode("utf-8"), id="page.html")
+    assert doc.ok
+    assert doc.meta["format"] == "html"
+    assert doc.meta["title"] == "长沙新引进重大项目75个"
+    assert doc.meta["published"] == "2023-10-08"
+    assert doc.text == (
+        "长沙新引进重大项目75个\n"
+        "截至8月底，全市新引进重大项目75个，累计到位资金604.9亿元。\n"
+        "天心区举办招商考察活动30余场，引进外资4099万美元。"
+    )
+    # no figure from the related list, the info bar or the footer
+    assert [q.text for q in doc.quantities] == ["75个", "75个", "604.9亿元", "30余场", "4099万美元"]
+
+
+def test_html_gbk_page_with_meta_charset():
+    page = PAGE.replace("<head>", '<head><meta charset="gbk">')
+    doc = newsie.extract(page.encode("gbk"))
+    assert doc.meta["encoding"] == "gb18030"
+    assert "604.9亿元" in [q.text for q in doc.quantities]
+
+
+def test_json_object():
+    data = '{"title": "天心区引进外资", "content": "天心区引进外资4099万美元。", "url": "http://example.com/a", "date": "2023年10月8日"}'
+    doc = newsie.extract(data.encode("utf-8"))
+    assert doc.meta["format"] == "json"
+    assert doc.meta["title"] == "天心区引进外资"
+    assert doc.meta["published"] == "2023-10-08"
+    assert doc.text == "天心区引进外资\n天心区引进外资4099万美元。"
+
+
+def test_json_with_html_content():
+    data = '{"title": "标题", "content": "<p>签约项目20个，带动投资124亿元。</p><div class=\\"footer\\">电话0731-1</div>"}'
+    doc = newsie.extract(data)
+    assert [q.text for q in doc.quantities] == ["20个", "124亿元"]
+
+
+def test_jsonl_broken_line_is_one_record_and_the_rest_are_read():
+    lines = [
+        '{"id": "a", "text": "引进项目10个。"}',
+        '{"id": "b", "text": "引进项目',  # broken
+        '{"url": "http://x/c", "text": "到位资金235亿元。"}',
+        '{"text": "投资5亿元。"}',
+    ]
+    articles = list(read_bytes("\n".join(lines).encode(), id="dump.jsonl", format="jsonl"))
+    assert [a.id for a in articles] == ["a", "dump.jsonl:2", "http://x/c", "dump.jsonl:4"]
+    assert [a.error.type if a.error else None for a in articles] == [None, "malformed_json", None, None]
+
+
+@pytest.mark.parametrize(
+    "text, fmt",
+    [
+        ("<html><body><p>x</p></body></html>", "html"),
+        ('{"text": "x"}', "json"),
+        ('{"text": "x"}\n{"text": "y"}\n', "jsonl"),
+        ("长沙市召开大会", "txt"),
+        ("价格<5元", "txt"),
+    ],
+)
+def test_sniff_format(text, fmt):
+    assert sniff_format(text) == fmt
+
+
+def test_json_without_text_field():
+    (article,) = read_text('{"title": "x"}', id="t.json")
+    assert article.error.type == "no_text"
