@@ -11,14 +11,20 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsie.entities import tag
+from newsie.facts import build_facts
 from newsie.model import Document, ReadError
 from newsie.normalize import normalize
 from newsie.quantities import find_quantities
 from newsie.read import RawArticle, read_bytes, read_path, read_text
 
 
-def process(raw: RawArticle) -> Document:
-    """Run every stage after reading on one article."""
+def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
+    """Run every stage after reading on one article.
+
+    ``ner`` says where the statistical NER model reads: ``quantity_sentences``
+    (default: only sentences with a figure), ``full`` or ``off``.
+    """
     meta = {"path": None, "encoding": None, "format": None, "title": None, "published": None, "script": None}
     meta.update(raw.meta)
     if raw.error is not None:
@@ -28,7 +34,13 @@ def process(raw: RawArticle) -> Document:
         meta["script"] = normalized.script
         if meta.get("title"):
             meta["title"] = normalize(meta["title"]).text
-        scan = find_quantities(normalized.text)
+        text = normalized.text
+        title = meta.get("title")
+        scan = find_quantities(text)
+        tagged = tag(text, title=title, quantities=scan.quantities, ner=ner)
+        # The headline restates the article's figures: they are quantities, not facts.
+        body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
+        facts = build_facts(text, scan.quantities, tagged.mentions, tagged.home, body_start=body_start)
     except Exception as e:  # a bug must cost one article, not the batch
         return Document(
             id=raw.id,
@@ -42,12 +54,14 @@ def process(raw: RawArticle) -> Document:
         meta=meta,
         text=normalized.text,
         source_offsets=normalized.offsets,
+        entities=tagged.entities,
         quantities=scan.quantities,
+        facts=facts,
         warnings=raw.warnings + normalized.warnings + scan.warnings,
     )
 
 
-def extract(source: str | bytes, *, id: str | None = None, format: str = "auto") -> Document:
+def extract(source: str | bytes, *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
     """Extract one article given as text or raw bytes (any supported encoding).
 
     >>> doc = newsie.extract("天心区引进外资4099万美元。", id="demo")
@@ -55,24 +69,24 @@ def extract(source: str | bytes, *, id: str | None = None, format: str = "auto")
     [('4099万美元', 40990000, 'USD')]
     """
     raws = read_bytes(source, id=id, format=format) if isinstance(source, bytes) else read_text(source, id=id, format=format)
-    return _single(raws, what="this input")
+    return _single(raws, what="this input", ner=ner)
 
 
-def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto") -> Document:
+def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
     """Extract the article in one file (.txt, .html, .json). For .jsonl use :func:`extract_path`."""
-    return _single(read_path(path, id=id, format=format), what=str(path))
+    return _single(read_path(path, id=id, format=format), what=str(path), ner=ner)
 
 
-def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto") -> Iterator[Document]:
+def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Iterator[Document]:
     """Every article in one file: one, or one per line of a JSON-lines file."""
     for raw in read_path(Path(path), id=id, format=format):
-        yield process(raw)
+        yield process(raw, ner=ner)
 
 
-def _single(raws: Iterator[RawArticle], *, what: str) -> Document:
+def _single(raws: Iterator[RawArticle], *, what: str, ner: str) -> Document:
     first = next(raws, None)
     if first is None:
         return Document(id=None, ok=False, error=ReadError("empty", f"{what} holds no article"))
     if next(raws, None) is not None:
         raise ValueError(f"{what} holds more than one article (JSON lines or a JSON array); use newsie.extract_path() to get them all")
-    return process(first)
+    return process(first, ner=ner)

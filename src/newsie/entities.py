@@ -1,0 +1,166 @@
+"""Tag the normalized text: regions and zones from the gazetteer, dates from
+patterns, government bodies from patterns, and people, organizations and
+government bodies from the statistical model.
+
+Overlaps are settled by one rule, in this order of trust: DATE spans and the
+gazetteer's GPE/ZONE spans first; a pattern or statistical GOV/ORG span that
+strictly contains a gazetteer span replaces it (长沙市委 is a body, not the
+city); any other statistical span that overlaps a kept span is dropped.
+
+The statistical model is the expensive part, so by default it only reads the
+sentences that carry a quantity (``ner="quantity_sentences"``); ``"full"``
+reads the whole article and ``"off"`` skips it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from newsie.model import Entity, Quantity, Region
+from newsie.regions import Gazetteer, RegionMention
+from newsie.resources import pattern_path
+
+NER_MODES = ("quantity_sentences", "full", "off")
+_SENTENCE_END = regex.compile(r"[。！？!?；;\n]")
+
+
+@dataclass(slots=True)
+class Tagged:
+    """What the tagging stage found in one article."""
+
+    entities: list[Entity]
+    mentions: list[RegionMention]  # every gazetteer mention, also those inside a GOV span
+    home: Region | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    dates: regex.Pattern[str]
+    gov_bare: regex.Pattern[str]
+    gov_after_place: regex.Pattern[str]
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _patterns() -> _Patterns:
+    with open(pattern_path("dates.toml"), "rb") as f:
+        dates = tomllib.load(f)
+    with open(pattern_path("entities.toml"), "rb") as f:
+        gov = tomllib.load(f)["gov"]
+    date_parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
+    bodies = _alternation(gov["bodies"])
+    not_after = regex.escape(gov["not_followed_by"])
+    return _Patterns(
+        dates=regex.compile("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
+        gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
+        gov_after_place=regex.compile(rf"\G(?:{bodies})(?![{not_after}])"),
+    )
+
+
+def tag(
+    text: str,
+    *,
+    title: str | None = None,
+    quantities: Sequence[Quantity] = (),
+    ner: str = "quantity_sentences",
+) -> Tagged:
+    """Entities of normalized ``text``, the gazetteer mentions and the article's home place."""
+    if ner not in NER_MODES:
+        raise ValueError(f"ner must be one of {', '.join(NER_MODES)}, not {ner!r}")
+    gazetteer = Gazetteer.default()
+    mentions = gazetteer.find(text, title=title)
+    home = gazetteer.home(text, mentions, title)
+    patterns = _patterns()
+
+    # A date right after a digit or a garbled character has lost its start (来抓?!?0月7日).
+    dates = [
+        Entity(m.group(), "DATE", m.start(), m.end())
+        for m in patterns.dates.finditer(text)
+        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] in "?\ufffd")
+    ]
+    places = [Entity(m.text, m.label, m.start, m.end, m.region) for m in mentions]
+    gov = _gov_bodies(text, mentions, patterns)
+    statistical = _statistical(text, quantities, ner)
+
+    kept = _settle(dates, places, gov + statistical)
+    kept.sort(key=lambda e: (e.start, -e.end))
+    return Tagged(entities=kept, mentions=list(mentions), home=home)
+
+
+def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Patterns) -> list[Entity]:
+    found = []
+    for m in mentions:
+        if m.label != "GPE":
+            continue
+        body = patterns.gov_after_place.match(text, m.end)
+        if body:
+            found.append(Entity(text[m.start : body.end()], "GOV", m.start, body.end()))
+    for body in patterns.gov_bare.finditer(text):
+        found.append(Entity(body.group(), "GOV", body.start(), body.end()))
+    return found
+
+
+def _statistical(text: str, quantities: Sequence[Quantity], mode: str) -> list[Entity]:
+    if mode == "off" or not text:
+        return []
+    from newsie.ner import MODEL_DIR, StatisticalNER
+
+    if not (MODEL_DIR / "meta.json").is_file():
+        return []  # the model is built by scripts/train_ner.py and ships in the wheel
+    model = StatisticalNER.default()
+    if mode == "full":
+        windows = [(0, len(text))]
+    else:
+        windows = _sentences_with(text, quantities)
+    entities = []
+    for (start, end), spans in zip(windows, model.predict_many(text[s:e] for s, e in windows)):
+        for s, e, label in spans:
+            if label in ("PERSON", "ORG", "GOV"):
+                entities.append(Entity(text[start + s : start + e], label, start + s, start + e))
+    return entities
+
+
+def _sentences_with(text: str, quantities: Sequence[Quantity]) -> list[tuple[int, int]]:
+    """The sentences that hold at least one quantity, each once, in order."""
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    windows: list[tuple[int, int]] = []
+    k = 0
+    for q in sorted(quantities, key=lambda q: q.start):
+        while k + 1 < len(bounds) and bounds[k + 1] <= q.start:
+            k += 1
+        window = (bounds[k], bounds[k + 1] if k + 1 < len(bounds) else len(text))
+        if window[0] < window[1] and (not windows or windows[-1] != window):
+            windows.append(window)
+    return windows
+
+
+def _settle(dates: list[Entity], places: list[Entity], others: list[Entity]) -> list[Entity]:
+    kept: list[Entity] = []
+    for e in dates:
+        if not any(_overlaps(e, k) for k in kept):
+            kept.append(e)
+    for e in places:
+        if not any(_overlaps(e, k) for k in kept):
+            kept.append(e)
+    # longer first, so 长沙市委 is tried before a shorter overlapping guess
+    for e in sorted(others, key=lambda e: e.start - e.end):
+        clashes = [k for k in kept if _overlaps(e, k)]
+        if not clashes:
+            kept.append(e)
+        elif e.label in ("GOV", "ORG") and all(k.label in ("GPE", "ZONE") and e.start <= k.start and k.end <= e.end and (k.end - k.start) < (e.end - e.start) for k in clashes):
+            for k in clashes:
+                kept.remove(k)
+            kept.append(e)
+    return kept
+
+
+def _overlaps(a: Entity, b: Entity) -> bool:
+    return a.start < b.end and b.start < a.end

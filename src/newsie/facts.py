@@ -1,0 +1,539 @@
+"""Put every figure in its place: category, metric, subject, region,
+threshold, period, target/actual status, 其中 parent and evidence.
+
+The rules read the article the way an analyst does:
+
+* A region named at the start of a clause (``湘江新区截至今年9月…``, after
+  openers such as 其中 or 同时) is the topic of that clause and of the
+  clauses after it, until another region takes over or the paragraph ends;
+  ``全市/全省/我市`` stand for the article's own place. In a list of peers
+  separated by ；each peer owns its clauses.
+* A time phrase governs the figures after it: section phrases (今年以来,
+  2023年) carry on across paragraphs, local ones (截至8月底, 1至8月,
+  四季度) within their paragraph — or within their peer's clauses.
+* A target cue (争取, 力争, 目标 …) earlier in the same sentence makes a
+  figure a target, unless a reported result (截至, 已 …) follows the cue.
+* A money amount inside the wording of a count (``10亿元以上项目13个``) is
+  that count's threshold, not a fact of its own.
+* A figure inside a 其中 clause breaks down the latest figure of the same
+  kind, category and region before it.
+
+All word lists live in ``patterns/facts.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from newsie.model import Fact, Quantity, Region, Threshold
+from newsie.regions import RegionMention
+from newsie.resources import pattern_path
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    money_category: dict[str, str]
+    count_cues: regex.Pattern[str]
+    count_category: dict[str, str]
+    classifier_category: dict[str, str]
+    status_cues: regex.Pattern[str]
+    status_kind: dict[str, str]
+    periods: regex.Pattern[str]
+    anaphora: regex.Pattern[str]
+    anaphora_level: dict[str, str]
+    openers: regex.Pattern[str]
+    openers_long: regex.Pattern[str]
+    count_verbs: tuple[str, ...]
+    location_verbs: regex.Pattern[str]
+    breakdown: regex.Pattern[str]
+    each_words: tuple[str, ...]
+
+
+@cache
+def _rules() -> _Rules:
+    with open(pattern_path("facts.toml"), "rb") as f:
+        data = tomllib.load(f)
+    money_category = {w: cat for cat, words in data["money_category"].items() for w in words}
+    count_category = {w: cat for cat, words in data["count_category"].items() for w in words}
+    status = data["status"]
+    status_kind = {w: "target" for w in status["target"]}
+    status_kind.update({w: "none" for w in status["not_target"]})
+    status_kind.update({w: "actual" for w in status["actual_after_target"]})
+    with open(pattern_path("dates.toml"), "rb") as f:
+        periods = tomllib.load(f)["periods"]
+    period_pattern = "|".join(
+        [f"(?P<local>{'|'.join(f'(?:{p})' for p in periods['local'])})", f"(?P<section>{'|'.join(f'(?:{p})' for p in periods['section'])})"]
+    )
+    regions = data["region_anaphora"]
+    return _Rules(
+        money_category=money_category,
+        count_cues=regex.compile(f"(?:{_alternation(count_category)})"),
+        count_category=count_category,
+        classifier_category=dict(data["count_classifier_category"]),
+        status_cues=regex.compile(_alternation(status_kind)),
+        status_kind=status_kind,
+        periods=regex.compile(period_pattern),
+        anaphora=regex.compile(_alternation(regions)),
+        anaphora_level=dict(regions),
+        openers=regex.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+"),
+        # in a metric, one-character openers (在, 另) are part of words: 在谈项目
+        openers_long=regex.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*"),
+        count_verbs=tuple(data["structure"]["count_verbs"]),
+        location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
+        breakdown=regex.compile(_alternation(data["structure"]["breakdown_words"])),
+        each_words=tuple(data["structure"]["each_words"]),
+    )
+
+
+# Boundaries, from strongest to weakest.
+_SENTENCE_END = "。！？!?\n"
+_SEGMENT_END = _SENTENCE_END + "；;"
+_CLAUSE_END = _SEGMENT_END + "，,：:（）()"
+_ITEM_END = _CLAUSE_END + "、"
+# Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
+_TRAILING_FILLER = regex.compile(r"(?:数量|总数|数|共计|合计|累计|共|达到|达|为|有|了|分别|已|各|均|等)+$")
+_QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
+_DELTA = regex.compile(r"(?:同比|比上年|较上年|较去年|比去年|环比)?(?:增加|减少|新增了|增长|下降)$")
+_NAMED_PROJECT = regex.compile(
+    r"的([^，,。；;、：:（）()\n]{2,40}?(?:项目|基地|工程|产业园|园区|中心|总部|工厂|生产线|综合体|电站))"
+)
+_PROJECT_BEFORE = regex.compile(r"([^，,。；;、：:（）()\n]{2,40}?项目)(?:计划|预计|拟)?(?:总投资|投资)(?:额|总额)?$")
+
+
+@dataclass(slots=True)
+class _Topic:
+    """A region that became the topic of the clauses from ``start`` on."""
+
+    start: int
+    regions: list[Region]
+    each: bool  # 蔡甸区、新洲区各…: one fact per region
+
+
+def _boundary_before(text: str, position: int, chars: str, floor: int = 0) -> int:
+    """Index just after the last character of ``chars`` before ``position``."""
+    for i in range(position - 1, floor - 1, -1):
+        if text[i] in chars:
+            return i + 1
+    return floor
+
+
+def _boundary_after(text: str, position: int, chars: str) -> int:
+    for i in range(position, len(text)):
+        if text[i] in chars:
+            return i
+    return len(text)
+
+
+class FactBuilder:
+    """Builds the facts of one article from its quantities and region mentions."""
+
+    def __init__(
+        self,
+        text: str,
+        quantities: Sequence[Quantity],
+        mentions: Sequence[RegionMention],
+        home: Region | None,
+        *,
+        body_start: int = 0,
+    ) -> None:
+        self.text = text
+        self.quantities = quantities
+        self.home = home
+        self.body_start = body_start
+        self.rules = _rules()
+        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        # 梳理了17条产业链…客商清单1354家: a count ends the wording of the next one.
+        self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
+        self.mentions = self._with_anaphora(list(mentions))
+        self.mention_ends_at = {start: end for start, end, _region, _level in self.mentions}
+        self._verbs = regex.compile(rf"^(?:{_alternation(self.rules.count_verbs)})+")
+        self.topics = self._topics()
+        self.periods = self._periods()
+
+    # ------------------------------------------------------------------ regions
+
+    def _with_anaphora(self, mentions: list[RegionMention]) -> list[tuple[int, int, Region | None, str | None]]:
+        """Gazetteer mentions plus 全市/我市 …, as (start, end, region, anaphora level)."""
+        found: list[tuple[int, int, Region | None, str | None]] = [(m.start, m.end, m.region, None) for m in mentions]
+        taken = [(m.start, m.end) for m in mentions]
+        for m in self.rules.anaphora.finditer(self.text):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                found.append((m.start(), m.end(), None, self.rules.anaphora_level[m.group()]))
+        found.sort(key=lambda item: item[0])
+        return found
+
+    def _topics(self) -> list[_Topic]:
+        """Clause-initial regions, in text order."""
+        topics: list[_Topic] = []
+        text = self.text
+        mentions = self.mentions
+        i = 0
+        while i < len(mentions):
+            start, end, region, level = mentions[i]
+            clause_start = _boundary_before(text, start, _CLAUSE_END)
+            lead = self._strip_openers(text[clause_start:start])
+            if lead:
+                i += 1
+                continue
+            # A chain (湖南省长沙市) or a list (蔡甸区、新洲区) of regions.
+            group = [(start, end, region, level)]
+            j = i + 1
+            while j < len(mentions) and regex.fullmatch(r"[、和及与]?", text[group[-1][1] : mentions[j][0]]):
+                group.append(mentions[j])
+                j += 1
+            chained = all(text[a[1] : b[0]] == "" for a, b in zip(group, group[1:]))
+            members = [group[-1]] if chained else group
+            resolved = [self._resolve(r, lvl, topics, start) for _, _, r, lvl in members]
+            resolved = [r for r in resolved if r is not None]
+            after = text[group[-1][1] : group[-1][1] + 2]
+            if resolved:
+                topics.append(_Topic(start=start, regions=resolved, each=len(resolved) > 1 and after.startswith(self.rules.each_words)))
+            i = j
+        return topics
+
+    def _strip_openers(self, lead: str) -> str:
+        lead = _QUOTES.sub("", lead).strip()
+        lead = self.rules.openers.sub("", lead)
+        lead = self.rules.periods.sub("", lead)
+        lead = self.rules.openers.sub("", lead)
+        return lead.strip(" ，,")
+
+    def _resolve(self, region: Region | None, level: str | None, topics: list[_Topic], position: int) -> Region | None:
+        if region is not None:
+            return region
+        # 全市 / 全区 …: the article's own place, or the latest topic of that level.
+        home = self.home
+        if home is not None and _level_matches(home, level):
+            return home
+        paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
+        for topic in reversed(topics):
+            if topic.start < paragraph:
+                break
+            if len(topic.regions) == 1 and _level_matches(topic.regions[0], level):
+                return topic.regions[0]
+        return home
+
+    def _topic_at(self, position: int) -> tuple[int, _Topic | None]:
+        """The topic governing ``position`` and its index (-1: none in this paragraph)."""
+        paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
+        for index in range(len(self.topics) - 1, -1, -1):
+            topic = self.topics[index]
+            if topic.start > position:
+                continue
+            if topic.start < paragraph:
+                break
+            return index, topic
+        return -1, None
+
+    # ------------------------------------------------------------------ periods
+
+    def _periods(self) -> list[tuple[int, int, str, str]]:
+        found = []
+        for m in self.rules.periods.finditer(self.text):
+            tier = "local" if m.group("local") else "section"
+            found.append((m.start(), m.end(), tier, m.group()))
+        return found
+
+    def _period_for(self, position: int, topic_index: int) -> str | None:
+        """The latest local phrase that governs ``position``, else the latest section phrase."""
+        paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
+        current = self._topic_names(topic_index)
+        section = local = None
+        for start, _end, tier, phrase in self.periods:
+            if start >= position:
+                break
+            if tier == "section":
+                section = phrase
+            elif start >= paragraph:
+                # Said before any topic region, it holds for the paragraph; said
+                # in a peer's clauses, only while that peer is the topic.
+                phrase_topic = self._topic_at(start)[0]
+                if phrase_topic == -1 or self._topic_names(phrase_topic) == current:
+                    local = phrase
+        return local or section
+
+    def _topic_names(self, index: int) -> tuple[str, ...]:
+        return tuple(r.name for r in self.topics[index].regions) if index >= 0 else ()
+
+    # ------------------------------------------------------------------ one figure
+
+    def build(self) -> list[Fact]:
+        text = self.text
+        thresholds = self._thresholds()
+        threshold_money = {m for m in thresholds.values()}
+        facts: list[Fact] = []
+        fact_of_quantity: dict[int, list[int]] = {}
+        for index, q in enumerate(self.quantities):
+            if q.kind not in ("money", "count") or q.start < self.body_start:
+                continue
+            if index in threshold_money:
+                continue
+            item_start = self._item_start(q.start)
+            window = text[item_start : q.start]
+            named_project = None
+            if q.kind == "money":
+                after = _NAMED_PROJECT.match(text, q.end)
+                if after:
+                    if q.qualifier in ("at_least", "more_than", "at_most", "less_than"):
+                        continue  # 10亿元及以上的产业项目: a size class, not a figure
+                    named_project = after.group(1)
+                else:
+                    before = _PROJECT_BEFORE.search(window)
+                    if before:
+                        named_project = self._clean_name(before.group(1))
+            topic_index, topic = self._topic_at(q.start)
+            regions = topic.regions if topic and topic.each else [topic.regions[-1]] if topic else [self.home]
+            if named_project:
+                located = self._project_location(q.end)
+                if located is not None:
+                    regions = [located]
+            category = self._category(q, window, facts)
+            metric = self._metric(item_start, q.start, q)
+            subject = named_project if q.kind == "money" else self._subject(metric, q)
+            threshold = None
+            if index in thresholds:
+                money = self.quantities[thresholds[index]]
+                threshold = Threshold(money.value, money.currency, money.qualifier)
+            period = None if named_project else self._period_for(q.start, topic_index)
+            status = self._status(q.start)
+            evidence = (_boundary_before(text, q.start, _SEGMENT_END), _boundary_after(text, q.end, _SEGMENT_END))
+            for region in regions:
+                fact = Fact(
+                    category=category,
+                    metric=metric,
+                    quantity=index,
+                    subject=subject,
+                    region=region,
+                    threshold=threshold,
+                    period=period,
+                    status=status,
+                    parent=None,
+                    evidence=evidence,
+                )
+                fact_of_quantity.setdefault(index, []).append(len(facts))
+                facts.append(fact)
+        self._link_breakdowns(facts)
+        return facts
+
+    def _item_start(self, position: int) -> int:
+        """Start of the list item holding ``position``: after the last 、，；。 … or count."""
+        start = _boundary_before(self.text, position, _ITEM_END)
+        k = bisect_right(self.count_ends, position) - 1
+        if k >= 0 and self.count_ends[k] > start:
+            start = self.count_ends[k]
+        return start
+
+    def _thresholds(self) -> dict[int, int]:
+        """count quantity index → index of the money amount that is its size threshold."""
+        found: dict[int, int] = {}
+        for index, q in enumerate(self.quantities):
+            if q.kind != "count":
+                continue
+            item_start = self._item_start(q.start)
+            for k in range(index - 1, -1, -1):
+                other = self.quantities[k]
+                if other.end <= item_start:
+                    break
+                if other.kind == "money":
+                    between = self.text[other.end : q.start]
+                    if self.rules.count_cues.search(between) or regex.search(r"“|”|级|类", between):
+                        found[index] = k
+                    break
+        return found
+
+    def _category(self, q: Quantity, window: str, facts: list[Fact]) -> str:
+        rules = self.rules
+        if q.kind == "money":
+            head = self._head(window)
+            # the cue nearest the amount wins; at the same place, the longer one
+            best = None
+            for word, category in rules.money_category.items():
+                position = head.rfind(word)
+                if position >= 0:
+                    end = position + len(word)
+                    key = (end, len(word))
+                    if best is None or key > best[0]:
+                        best = (key, category)
+            if best is not None:
+                return best[1]
+            clause = self.text[_boundary_before(self.text, q.start, _CLAUSE_END) : q.start]
+            if "投资" in clause or "引资" in clause:
+                return "investment"
+            return "other"
+        head = self._head(window)
+        if _DELTA.search(head):
+            return "other"  # 同比增加11个: a change, not a stock
+        nearest = None
+        for m in rules.count_cues.finditer(head):
+            if nearest is None or (m.end(), len(m.group())) > (nearest.end(), len(nearest.group())):
+                nearest = m
+        if nearest is not None and nearest.end() >= len(head) - 1:
+            return rules.count_category[nearest.group()]  # the counted noun is right before the count
+        if q.unit in rules.classifier_category:
+            return rules.classifier_category[q.unit]
+        if not self._has_noun(head):
+            # 在谈项目798个，签约270个: the count goes on with the last one's noun;
+            # 4个招引工作专班: or the noun follows the count.
+            previous = next((f for f in reversed(facts) if self.quantities[f.quantity].kind == "count"), None)
+            if previous is not None and self.quantities[previous.quantity].unit == q.unit and q.start <= previous.evidence[1] + 1:
+                return previous.category
+            following = self._following_noun(q.end)
+            m = rules.count_cues.match(following)
+            if m:
+                return rules.count_category[m.group()]
+        if nearest is not None and rules.count_category[nearest.group()] == "projects" and nearest.end() >= len(head) - 4:
+            return "projects"
+        return "other"
+
+    def _has_noun(self, head: str) -> bool:
+        """Whether the wording before a count names a thing (not only a verb such as 签约)."""
+        stripped = self._verbs.sub("", head)
+        return len(stripped) >= 2
+
+    def _following_noun(self, position: int) -> str:
+        """The words right after a count, up to the next boundary or figure (4个招引工作专班)."""
+        end = _boundary_after(self.text, position, _CLAUSE_END + "、")
+        for q in self.quantities:
+            if position <= q.start < end:
+                end = q.start
+                break
+        return _QUOTES.sub("", self.text[position:end])
+
+    def _head(self, window: str) -> str:
+        """The window without quotes and the filler words right before the figure."""
+        head = _QUOTES.sub("", window).strip()
+        return _TRAILING_FILLER.sub("", head)
+
+    def _metric(self, start: int, end: int, q: Quantity) -> str | None:
+        """The wording that names what is measured: the item's words before the
+        figure, without the region, time phrase and target cue that open it."""
+        position = start
+        while position < end:
+            rest = self.text[position:end]
+            step = 0
+            for pattern in (self.rules.openers_long, self.rules.periods, self.rules.status_cues, self.rules.anaphora):
+                m = pattern.match(rest)
+                if m and m.end() > 0 and (pattern is not self.rules.status_cues or self.rules.status_kind[m.group()] == "target"):
+                    step = m.end()
+                    break
+            if not step:
+                mention_end = self.mention_ends_at.get(position)
+                if mention_end:
+                    step = mention_end - position
+            if not step:
+                break
+            position += step
+        metric = _TRAILING_FILLER.sub("", self.text[position:end]).strip(" ，,、：:")
+        if q.kind == "count" and not self._has_noun(metric):
+            following = self._following_noun(q.end)
+            metric = (metric + following) if following else metric
+        return metric or None
+
+    def _subject(self, metric: str | None, q: Quantity) -> str | None:
+        """For a count, the thing counted: the metric without its leading verb and threshold."""
+        if not metric:
+            return None
+        subject = self._verbs.sub("", metric)
+        subject = regex.sub(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?", "", subject)
+        return _QUOTES.sub("", subject) or metric
+
+    def _clean_name(self, name: str) -> str:
+        return self._strip_openers(name)
+
+    def _project_location(self, position: int) -> Region | None:
+        clause_end = _boundary_after(self.text, position, _SEGMENT_END)
+        m = self.rules.location_verbs.search(self.text, position, clause_end)
+        if m is None:
+            return None
+        for start, _end, region, _level in self.mentions:
+            if region is not None and m.end() <= start <= m.end() + 2:
+                return region
+        return None
+
+    def _status(self, position: int) -> str:
+        """target when a target cue opens the sentence (or the current peer's clauses)."""
+        sentence_start = _boundary_before(self.text, position, _SENTENCE_END)
+        topic_index, topic = self._topic_at(position)
+        if topic is not None and topic.start > sentence_start and self._is_peer_switch(topic_index):
+            sentence_start = _boundary_before(self.text, topic.start, _SEGMENT_END + "，,")
+        status = "actual"
+        for m in self.rules.status_cues.finditer(self.text, sentence_start, position):
+            kind = self.rules.status_kind[m.group()]
+            if kind in ("target", "actual"):
+                status = kind
+        return status
+
+    def _is_peer_switch(self, topic_index: int) -> bool:
+        """Whether this topic replaced a different region (a new peer in a list)."""
+        if topic_index <= 0:
+            return topic_index == 0 and self._topic_names(0) != ((self.home.name,) if self.home else ())
+        return self._topic_names(topic_index) != self._topic_names(topic_index - 1)
+
+    # ------------------------------------------------------------------ 其中
+
+    def _link_breakdowns(self, facts: list[Fact]) -> None:
+        text = self.text
+        for m in self.rules.breakdown.finditer(text):
+            scope_start = m.start()
+            strong_end = _boundary_after(text, m.end(), _SEGMENT_END + "）)")
+            children = [i for i, f in enumerate(facts) if scope_start < self.quantities[f.quantity].start < strong_end]
+            if not children:
+                continue
+            # After the first figure, a comma ends the breakdown.
+            first = self.quantities[facts[children[0]].quantity]
+            comma = _boundary_after(text, first.end, "，,")
+            scope_end = min(strong_end, comma)
+            children = [i for i in children if self.quantities[facts[i].quantity].start < scope_end]
+            paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, scope_start) - 1]
+            for child in children:
+                fact = facts[child]
+                kind = self.quantities[fact.quantity].kind
+                for candidate in range(child - 1, -1, -1):
+                    parent = facts[candidate]
+                    parent_q = self.quantities[parent.quantity]
+                    if parent_q.start < paragraph:
+                        break
+                    if parent_q.start >= scope_start:
+                        continue
+                    if parent_q.kind != kind or _name(parent.region) != _name(fact.region):
+                        continue
+                    if kind == "count" and parent.category != fact.category:
+                        continue
+                    if kind == "money" and parent.category != fact.category:
+                        continue
+                    fact.parent = candidate
+                    break
+
+
+def _name(region: Region | None) -> str | None:
+    return region.name if region else None
+
+
+def _level_matches(region: Region, level: str | None) -> bool:
+    if level is None:
+        return True
+    if level == "county":
+        return region.level in ("county", "zone")
+    return region.level == level
+
+
+def build_facts(
+    text: str,
+    quantities: Sequence[Quantity],
+    mentions: Sequence[RegionMention],
+    home: Region | None,
+    *,
+    body_start: int = 0,
+) -> list[Fact]:
+    """The facts of one article (see the module docstring for the rules)."""
+    return FactBuilder(text, quantities, mentions, home, body_start=body_start).build()

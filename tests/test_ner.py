@@ -1,0 +1,88 @@
+"""Tests for newsie.ner (statistical NER trained on CLUENER2020)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsie.ner import MODEL_DIR, StatisticalNER, split_chunks
+
+pytestmark = pytest.mark.skipif(
+    not (MODEL_DIR / "config.cfg").is_file(), reason="packaged NER model not built (scripts/train_ner.py)"
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> StatisticalNER:
+    return StatisticalNER.default()
+
+
+# (sentence, expected surface, expected label)
+CASES = [
+    pytest.param("近日，省委书记沈晓明强调，以上率下全力抓好招商引资", "沈晓明", "PERSON", id="person-shenxiaoming"),
+    pytest.param("长沙市委、市政府直接交办的重大招商引资项目", "长沙市委", "GOV", id="gov-changsha-shiwei"),
+    pytest.param("长沙市委、市政府直接交办的重大招商引资项目", "市政府", "GOV", id="gov-shizhengfu"),
+    pytest.param("长沙经开区引进了广汽埃安、汽车零部件产业园等优质项目", "广汽埃安", "ORG", id="org-gac-aion"),
+    pytest.param("投资102亿元的海四达30gwh先进储能电池项目", "海四达", "ORG", id="org-haisida"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "label"), CASES)
+def test_finds_entity(model: StatisticalNER, text: str, surface: str, label: str) -> None:
+    spans = model.predict(text)
+    assert (text.index(surface), text.index(surface) + len(surface), label) in spans, spans
+
+
+@pytest.mark.parametrize(("text", "surface", "label"), CASES)
+def test_offsets_index_the_given_text(model: StatisticalNER, text: str, surface: str, label: str) -> None:
+    for start, end, found in model.predict(text):
+        assert 0 <= start < end <= len(text)
+        assert text[start:end].strip() == text[start:end]
+        assert found in {"PERSON", "ORG", "GOV", "LOC"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "。。。", "a", "🙂🙂沈晓明🙂", "\ud800沈晓明", "\u200b\u3000长沙市委\ufeff", "長沙市委書記"],
+)
+def test_odd_input_does_not_crash(model: StatisticalNER, text: str) -> None:
+    for start, end, _ in model.predict(text):
+        assert 0 <= start < end <= len(text)
+
+
+def test_long_text_is_chunked_and_reoffset(model: StatisticalNER) -> None:
+    sentence = "近日，省委书记沈晓明强调，以上率下全力抓好招商引资。"
+    text = sentence * 60 + "无标点" * 400 + sentence
+    spans = model.predict(text)
+    hits = [s for s in spans if text[s[0] : s[1]] == "沈晓明" and s[2] == "PERSON"]
+    assert len(hits) >= 55
+    assert hits[-1][0] == len(text) - len(sentence) + sentence.index("沈晓明")
+
+
+def test_split_chunks_covers_text() -> None:
+    text = ("甲乙丙。" * 300) + ("丁" * 1200)
+    chunks = split_chunks(text, limit=500)
+    assert "".join(piece for _, piece in chunks) == text
+    assert all(text[off : off + len(piece)] == piece for off, piece in chunks)
+    assert all(len(piece) <= 500 for _, piece in chunks)
+    assert split_chunks("") == []
+
+
+def test_predict_many_matches_predict(model: StatisticalNER) -> None:
+    texts = ["", "长沙经开区引进了广汽埃安", "", "近日，省委书记沈晓明强调" * 50, ""]
+    assert list(model.predict_many(texts)) == [model.predict(t) for t in texts]
+
+
+def test_default_is_cached() -> None:
+    assert StatisticalNER.default() is StatisticalNER.default()
+
+
+def test_recorded_dev_score_meets_bar() -> None:
+    scores = json.loads((MODEL_DIR / "scores.json").read_text(encoding="utf-8"))
+    assert scores["micro_PERSON_ORG_GOV"]["f"] >= 0.75
+
+
+def test_model_fits_size_budget() -> None:
+    size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())
+    assert size <= 20 * 1024 * 1024
