@@ -55,6 +55,7 @@ class _Rules:
     openers_long: regex.Pattern[str]
     count_verbs: tuple[str, ...]
     location_verbs: regex.Pattern[str]
+    not_topic_before: tuple[str, ...]
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
 
@@ -90,6 +91,7 @@ def _rules() -> _Rules:
         openers_long=regex.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*"),
         count_verbs=tuple(data["structure"]["count_verbs"]),
         location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
+        not_topic_before=tuple(data["regions"]["not_topic_before"]),
         breakdown=regex.compile(_alternation(data["structure"]["breakdown_words"])),
         each_words=tuple(data["structure"]["each_words"]),
     )
@@ -102,6 +104,8 @@ _CLAUSE_END = _SEGMENT_END + "，,：:（）()"
 _ITEM_END = _CLAUSE_END + "、"
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
 _TRAILING_FILLER = regex.compile(r"(?:数量|总数|数|共计|合计|累计|共|达到|达|为|有|了|分别|已|各|均|等)+$")
+# Between a money amount and a count, these verbs mean two separate figures.
+_VERB_BETWEEN = regex.compile(r"投资|引进|签约|完成|实现|到位|增长|增加|占|带动|达到|共有|其中")
 _QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
 _DELTA = regex.compile(r"(?:同比|比上年|较上年|较去年|比去年|环比)?(?:增加|减少|新增了|增长|下降)$")
 _NAMED_PROJECT = regex.compile(
@@ -191,8 +195,12 @@ class FactBuilder:
             while j < len(mentions) and regex.fullmatch(r"[、和及与]?", text[group[-1][1] : mentions[j][0]]):
                 group.append(mentions[j])
                 j += 1
+            if text.startswith(self.rules.not_topic_before, group[-1][1]):
+                i = j
+                continue  # 南京日报讯, 香港一家企业: not what the clause is about
             chained = all(text[a[1] : b[0]] == "" for a, b in zip(group, group[1:]))
-            members = [group[-1]] if chained else group
+            # 湖南省长沙市天心区 / 天府新区成都直管区: the most specific place of a chain
+            members = [max(group, key=lambda m: _specificity(m[2], m[3]))] if chained else group
             resolved = [self._resolve(r, lvl, topics, start) for _, _, r, lvl in members]
             resolved = [r for r in resolved if r is not None]
             after = text[group[-1][1] : group[-1][1] + 2]
@@ -245,21 +253,28 @@ class FactBuilder:
         return found
 
     def _period_for(self, position: int, topic_index: int) -> str | None:
-        """The latest local phrase that governs ``position``, else the latest section phrase."""
+        """The time phrase governing ``position``.
+
+        The latest phrase before it in its paragraph that applies: any phrase
+        said before the paragraph's first topic region or in the same sentence
+        as the current topic, or in the current topic's own clauses. Failing
+        that, the latest section phrase (今年以来, 2023年) of the article.
+        """
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
         current = self._topic_names(topic_index)
+        topic_sentence = (
+            _boundary_before(self.text, self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph
+        )
         section = local = None
         for start, _end, tier, phrase in self.periods:
             if start >= position:
                 break
+            if start >= paragraph:
+                phrase_topic = self._topic_at(start)[0]
+                if phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current:
+                    local = phrase
             if tier == "section":
                 section = phrase
-            elif start >= paragraph:
-                # Said before any topic region, it holds for the paragraph; said
-                # in a peer's clauses, only while that peer is the topic.
-                phrase_topic = self._topic_at(start)[0]
-                if phrase_topic == -1 or self._topic_names(phrase_topic) == current:
-                    local = phrase
         return local or section
 
     def _topic_names(self, index: int) -> tuple[str, ...]:
@@ -334,7 +349,12 @@ class FactBuilder:
         return start
 
     def _thresholds(self) -> dict[int, int]:
-        """count quantity index → index of the money amount that is its size threshold."""
+        """count quantity index → index of the money amount that is its size threshold.
+
+        The amount stands in the count's own wording (10亿元以上重大项目4个,
+        亿元税收楼宇2幢, 投资总额1000万美元以上的外资企业6家): same list item, only
+        a short noun phrase between them.
+        """
         found: dict[int, int] = {}
         for index, q in enumerate(self.quantities):
             if q.kind != "count":
@@ -346,7 +366,7 @@ class FactBuilder:
                     break
                 if other.kind == "money":
                     between = self.text[other.end : q.start]
-                    if self.rules.count_cues.search(between) or regex.search(r"“|”|级|类", between):
+                    if len(between) <= 16 and not _VERB_BETWEEN.search(between):
                         found[index] = k
                     break
         return found
@@ -513,6 +533,15 @@ class FactBuilder:
                         continue
                     fact.parent = candidate
                     break
+
+
+_LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 5}
+
+
+def _specificity(region: Region | None, level: str | None) -> int:
+    if region is not None:
+        return _LEVEL_RANK.get(region.level, 0)
+    return _LEVEL_RANK.get(level or "", 0)
 
 
 def _name(region: Region | None) -> str | None:

@@ -16,7 +16,7 @@ from newsie.facts import build_facts
 from newsie.model import Document, ReadError
 from newsie.normalize import normalize
 from newsie.quantities import find_quantities
-from newsie.read import RawArticle, read_bytes, read_path, read_text
+from newsie.read import RawArticle, read_bytes, read_path, read_text, title_of_plain_text
 
 
 def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
@@ -34,6 +34,8 @@ def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
         meta["script"] = normalized.script
         if meta.get("title"):
             meta["title"] = normalize(meta["title"]).text
+        elif meta.get("format") == "txt":
+            meta["title"] = title_of_plain_text(normalized.text)
         text = normalized.text
         title = meta.get("title")
         scan = find_quantities(text)

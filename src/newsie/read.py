@@ -130,8 +130,10 @@ def read_text(
         if fmt == "html":
             article = _read_html(text, id=id, meta=meta)
         else:
+            # The title of plain text is read after normalization (see
+            # newsie.pipeline): pinyin annotations would hide it here.
             article = RawArticle(id=id, text=text, meta=meta)
-            article.meta["title"] = _title_of_plain_text(text)
+            article.meta["title"] = None
             article.meta["published"] = None
     except ReadFailure as failure:
         yield RawArticle(id=id, meta=meta, warnings=warnings, error=ReadError(failure.type, failure.message))
@@ -331,7 +333,7 @@ def _replacement_warning(data: bytes, encoding: str) -> list[str]:
 # --------------------------------------------------------------------------- plain text
 
 
-def _title_of_plain_text(text: str) -> str | None:
+def title_of_plain_text(text: str) -> str | None:
     """The first line, when it reads like a headline (short, no sentence stop)."""
     first = text.lstrip().split("\n", 1)[0].strip()
     if 6 <= len(first) <= 40 and not regex.search(r"[。，,；;:：]", first):
