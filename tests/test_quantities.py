@@ -66,7 +66,15 @@ POSITIVES = [
     ("三百二十个", [("三百二十个", "count", 320, "个", None, "exact", None, None)]),
     ("10万人次", [("10万人次", "count", 100_000, "人次", None, "exact", None, None)]),
     # durations, percentages, measures: quantities, but not money or counts
-    ("前8个月", [("8个月", "duration", 8, "个月", None, "exact", None, None)]),
+    ("工期8个月", [("8个月", "duration", 8, "个月", None, "exact", None, None)]),
+    ("3个月内", [("3个月内", "duration", 3, "个月", None, "at_most", None, None)]),
+    ("近六成", [("近六成", "percent", 60, "%", None, "approx", None, None)]),
+    ("两成", [("两成", "percent", 20, "%", None, "exact", None, None)]),
+    ("2%至3%", [("2%至3%", "percent", 2, "%", None, "range", 2, 3)]),
+    ("增长1.1倍", [("1.1倍", "measure", Decimal("1.1"), "倍", None, "exact", None, None)]),
+    ("3.2亿元新台币", [("3.2亿元新台币", "money", 320_000_000, "TWD", "TWD", "exact", None, None)]),
+    ("折合约171亿美元", [("约171亿美元", "money", 171 * E8, "USD", "USD", "approx", None, None)]),
+    ("不少于20批次", [("不少于20批次", "count", 20, "批次", None, "at_least", None, None)]),
     ("近3年", [("近3年", "duration", 3, "年", None, "approx", None, None)]),
     ("38.7%", [("38.7%", "percent", Decimal("38.7"), "%", None, "exact", None, None)]),
     ("百分之五", [("百分之五", "percent", 5, "%", None, "exact", None, None)]),
@@ -88,7 +96,7 @@ NEGATIVES = [
     "10月7日", "1至8月", "2023年", "2023—2025年", "二〇二三年", "截至8月底", "今年1月至8月",
     "第一", "第三位", "第一时间", "三类500强", "世界500强", "一号工程", "十四五", "5G", "3号线", "二期项目",
     "电话0731-88888888", "湘ICP备12345678号", "一批重点项目", "一个重要抓手", "三个代表", "千家万户",
-    "千万不要", "万元GDP能耗", "360科创研发总部", "8部门联合", "iPhone15", "人口1.2亿",
+    "千万不要", "万元GDP能耗", "前8个月", "成为", "建成", "倍增", "360科创研发总部", "8部门联合", "iPhone15", "人口1.2亿",
 ]
 
 

@@ -33,8 +33,7 @@ SEED_QUANTITIES = [
     ("29家", "count", 29, "家", None, "exact"),
     ("235亿元", "money", 235 * E8, "CNY", "CNY", "exact"),
     ("100个", "count", 100, "个", None, "exact"),
-    # 前8个月招商引资硕果累累 (a heading: a duration)
-    ("8个月", "duration", 8, "个月", None, "exact"),
+    # 前8个月招商引资硕果累累: 前8个月 is January to August, a period, not a quantity
     # 截至8月底，全市新引进重大项目75个、"三类500强"企业投资项目30个、百亿以上项目6个
     ("75个", "count", 75, "个", None, "exact"),
     ("30个", "count", 30, "个", None, "exact"),

@@ -481,15 +481,24 @@ class FactBuilder:
         return None
 
     def _status(self, position: int) -> str:
-        """target when a target cue opens the sentence (or the current peer's clauses)."""
-        sentence_start = _boundary_before(self.text, position, _SENTENCE_END)
+        """target when a target cue comes before the figure in its ；-segment, or
+        opens its sentence (全市争取…：the whole sentence is the goal)."""
+        text = self.text
+        sentence_start = _boundary_before(text, position, _SENTENCE_END)
+        segment_start = _boundary_before(text, position, _SEGMENT_END)
+        first_clause_end = _boundary_after(text, sentence_start, _CLAUSE_END)
         topic_index, topic = self._topic_at(position)
+        peer_start = None
         if topic is not None and topic.start > sentence_start and self._is_peer_switch(topic_index):
-            sentence_start = _boundary_before(self.text, topic.start, _SEGMENT_END + "，,")
+            peer_start = _boundary_before(text, topic.start, _SEGMENT_END + "，,")
         status = "actual"
-        for m in self.rules.status_cues.finditer(self.text, sentence_start, position):
+        for m in self.rules.status_cues.finditer(text, sentence_start, position):
             kind = self.rules.status_kind[m.group()]
-            if kind in ("target", "actual"):
+            if kind == "none":
+                continue
+            if peer_start is not None and m.start() < peer_start:
+                continue  # a peer's goal is not the next peer's
+            if m.start() >= segment_start or (kind == "target" and m.start() < first_clause_end):
                 status = kind
         return status
 
@@ -509,10 +518,12 @@ class FactBuilder:
             children = [i for i, f in enumerate(facts) if scope_start < self.quantities[f.quantity].start < strong_end]
             if not children:
                 continue
-            # After the first figure, a comma ends the breakdown.
-            first = self.quantities[facts[children[0]].quantity]
-            comma = _boundary_after(text, first.end, "，,")
-            scope_end = min(strong_end, comma)
+            # The breakdown runs to the end of its segment, unless a clause
+            # opens with a new topic region (其中，湘江新区… is a list of peers).
+            scope_end = strong_end
+            for topic in self.topics:
+                if scope_start < topic.start < strong_end:
+                    scope_end = min(scope_end, topic.start)
             children = [i for i in children if self.quantities[facts[i].quantity].start < scope_end]
             paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, scope_start) - 1]
             for child in children:

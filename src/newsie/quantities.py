@@ -34,9 +34,11 @@ class _Lexicon:
     blocked_after: dict[str, str]
     qualifiers_before: dict[str, str]
     qualifier_blocked_by: dict[str, str]
+    qualifier_unblocked_after: dict[str, tuple[str, ...]]
     qualifiers_inside: dict[str, str]
     qualifiers_after: dict[str, str]
     ordinal_before: tuple[str, ...]
+    period_before_duration: tuple[str, ...]
     slogan_after: tuple[str, ...]
     article_numerals: frozenset[str]
     garbled: frozenset[str]
@@ -99,7 +101,7 @@ def lexicon() -> _Lexicon:
             (?P<num>{number})
             (?:(?P<inside1>{inside})?(?P<mag>{magnitude}))?
             (?:
-                (?P<sep>{separators})(?P<num2>{number})(?P<mag2>{magnitude})?
+                %?(?P<sep>{separators})(?P<num2>{number})(?P<mag2>{magnitude})?
             )?
             (?P<inside2>{inside})?
             (?P<unit>{unit})?
@@ -118,9 +120,11 @@ def lexicon() -> _Lexicon:
         blocked_after={k: "".join(v) for k, v in units["blocked_after"].items()},
         qualifiers_before=dict(qualifiers["before"]),
         qualifier_blocked_by=dict(qualifiers["before_blocked_by"]),
+        qualifier_unblocked_after={k: tuple(v) for k, v in qualifiers["before_unblocked_after"].items()},
         qualifiers_inside=dict(qualifiers["inside"]),
         qualifiers_after=dict(qualifiers["after"]),
         ordinal_before=tuple(distractors["before"]["ordinal"]),
+        period_before_duration=tuple(distractors["before_duration"]["period"]),
         slogan_after=tuple(distractors["after_count"]["words"]),
         article_numerals=frozenset(distractors["article"]["numerals"]),
         garbled=frozenset(distractors["garbled"]["chars"]),
@@ -235,9 +239,15 @@ def _interpret(m: regex.Match[str], text: str, lex: _Lexicon, warnings: list[str
         if text.startswith(lex.slogan_after, m.end()):
             return None  # 三个代表, 两个维护
         return _build(m, text, lex, "count", low, unit, None, end, high=high)
+    if kind == "percent" and unit == "成":
+        if low > 10 or (high is not None and high > 10):
+            return None  # 20成: not tenths
+        return _build(m, text, lex, "percent", low * 10, "%", None, end, high=high * 10 if high is not None else None)
     if kind == "duration":
         if unit == "年" and _looks_like_year(num):
             return None  # 2023年 is a date
+        if not m.group("pre") and _preceded_by(text, m.start("num"), lex.period_before_duration):
+            return None  # 前8个月: a period of the calendar
         return _build(m, text, lex, "duration", low, unit, None, end, high=high)
     return _build(m, text, lex, kind, low, unit, None, end, high=high)
 
@@ -256,7 +266,12 @@ def _build(
 ) -> Quantity:
     start = m.start()
     pre = m.group("pre")
-    if pre and m.start() > 0 and text[m.start() - 1] in lex.qualifier_blocked_by.get(pre, ""):
+    if (
+        pre
+        and m.start() > 0
+        and text[m.start() - 1] in lex.qualifier_blocked_by.get(pre, "")
+        and not text[: m.start()].endswith(lex.qualifier_unblocked_after.get(pre, ()))
+    ):
         pre = None  # 签约270个: 约 ends the word 签约
         start = m.end("pre")
     qualifier = "exact"
