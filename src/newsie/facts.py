@@ -58,6 +58,7 @@ class _Rules:
     not_topic_before: tuple[str, ...]
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
+    respectively: regex.Pattern[str]
 
 
 @cache
@@ -94,6 +95,7 @@ def _rules() -> _Rules:
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         breakdown=regex.compile(_alternation(data["structure"]["breakdown_words"])),
         each_words=tuple(data["structure"]["each_words"]),
+        respectively=regex.compile(_alternation(data["structure"]["respectively_words"])),
     )
 
 
@@ -121,6 +123,7 @@ class _Topic:
     start: int
     regions: list[Region]
     each: bool  # 蔡甸区、新洲区各…: one fact per region
+    respectively: int | None = None  # where 分别 stands: figures after it go to the regions in order
 
 
 def _boundary_before(text: str, position: int, chars: str, floor: int = 0) -> int:
@@ -160,6 +163,7 @@ class FactBuilder:
         self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
         self.mentions = self._with_anaphora(list(mentions))
         self.mention_ends_at = {start: end for start, end, _region, _level in self.mentions}
+        self.default_region = self._title_region() or home
         self._verbs = regex.compile(rf"^(?:{_alternation(self.rules.count_verbs)})+")
         self.topics = self._topics()
         self.periods = self._periods()
@@ -175,6 +179,23 @@ class FactBuilder:
                 found.append((m.start(), m.end(), None, self.rules.anaphora_level[m.group()]))
         found.sort(key=lambda item: item[0])
         return found
+
+    def _title_region(self) -> Region | None:
+        """The most specific place the headline is about, when it lies in the home place.
+
+        An article titled 苏州工业园区22个重大项目集中开工 is about the zone, though
+        the city is named more often; its figures without a topic belong there.
+        """
+        if not self.body_start:
+            return None
+        candidates = [r for s, _e, r, _l in self.mentions if s < self.body_start and r is not None]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda r: _LEVEL_RANK.get(r.level, 0))
+        home = self.home
+        if home is None or best.name == home.name or home.name in best.path or best.path[:1] == home.path[:1]:
+            return best
+        return None
 
     def _topics(self) -> list[_Topic]:
         """Clause-initial regions, in text order."""
@@ -205,7 +226,12 @@ class FactBuilder:
             resolved = [r for r in resolved if r is not None]
             after = text[group[-1][1] : group[-1][1] + 2]
             if resolved:
-                topics.append(_Topic(start=start, regions=resolved, each=len(resolved) > 1 and after.startswith(self.rules.each_words)))
+                topic = _Topic(start=start, regions=resolved, each=len(resolved) > 1 and after.startswith(self.rules.each_words))
+                if len(resolved) > 1 and not topic.each:
+                    segment_end = _boundary_after(text, group[-1][1], _SEGMENT_END)
+                    word = self.rules.respectively.search(text, group[-1][1], segment_end)
+                    topic.respectively = word.end() if word else None
+                topics.append(topic)
             i = j
         return topics
 
@@ -220,9 +246,10 @@ class FactBuilder:
         if region is not None:
             return region
         # 全市 / 全区 …: the article's own place, or the latest topic of that level.
-        home = self.home
-        if home is not None and _level_matches(home, level):
-            return home
+        for place in (self.default_region, self.home):
+            if place is not None and _level_matches(place, level):
+                return place
+        home = self.default_region
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
         for topic in reversed(topics):
             if topic.start < paragraph:
@@ -307,7 +334,7 @@ class FactBuilder:
                     if before:
                         named_project = self._clean_name(before.group(1))
             topic_index, topic = self._topic_at(q.start)
-            regions = topic.regions if topic and topic.each else [topic.regions[-1]] if topic else [self.home]
+            regions = self._regions_for(q, topic)
             if named_project:
                 located = self._project_location(q.end)
                 if located is not None:
@@ -339,6 +366,19 @@ class FactBuilder:
                 facts.append(fact)
         self._link_breakdowns(facts)
         return facts
+
+    def _regions_for(self, q: Quantity, topic: _Topic | None) -> list[Region | None]:
+        if topic is None:
+            return [self.default_region]
+        if topic.each:
+            return list(topic.regions)
+        if topic.respectively is not None and q.start >= topic.respectively:
+            segment_end = _boundary_after(self.text, topic.respectively, _SEGMENT_END)
+            same_kind = [o for o in self.quantities if topic.respectively <= o.start < segment_end and o.kind == q.kind]
+            position = next((i for i, o in enumerate(same_kind) if o is q), None)
+            if position is not None and position < len(topic.regions):
+                return [topic.regions[position]]
+        return [topic.regions[-1]]
 
     def _item_start(self, position: int) -> int:
         """Start of the list item holding ``position``: after the last 、，；。 … or count."""

@@ -334,9 +334,10 @@ def _replacement_warning(data: bytes, encoding: str) -> list[str]:
 
 
 def title_of_plain_text(text: str) -> str | None:
-    """The first line, when it reads like a headline (short, no sentence stop)."""
-    first = text.lstrip().split("\n", 1)[0].strip()
-    if 6 <= len(first) <= 40 and not regex.search(r"[。，,；;:：]", first):
+    """The first line, when it reads like a headline: short, no full stop, more lines after it."""
+    first, _, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    if rest.strip() and 6 <= len(first) <= 40 and not regex.search(r"[。；;]|[！？!?]$", first):
         return first
     return None
 
