@@ -93,7 +93,9 @@ def _rules() -> _Rules:
         count_verbs=tuple(data["structure"]["count_verbs"]),
         location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
-        breakdown=regex.compile(_alternation(data["structure"]["breakdown_words"])),
+        breakdown=regex.compile(
+            "|".join([_alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
+        ),
         each_words=tuple(data["structure"]["each_words"]),
         respectively=regex.compile(_alternation(data["structure"]["respectively_words"])),
     )
@@ -551,21 +553,29 @@ class FactBuilder:
     # ------------------------------------------------------------------ 其中
 
     def _link_breakdowns(self, facts: list[Fact]) -> None:
+        """Point each figure of a 其中 breakdown at the figure it breaks down.
+
+        ``其中X…`` runs to the end of its ；-segment; a standalone ``其中，``
+        opens a breakdown to the end of the sentence. A clause that opens
+        with a new topic region ends it (其中，湘江新区…；浏阳… lists peers).
+        The parent is the latest earlier figure of the same kind, category
+        and region — in the paragraph, or the one before when 其中 opens it.
+        """
         text = self.text
         for m in self.rules.breakdown.finditer(text):
             scope_start = m.start()
-            strong_end = _boundary_after(text, m.end(), _SEGMENT_END + "）)")
-            children = [i for i, f in enumerate(facts) if scope_start < self.quantities[f.quantity].start < strong_end]
+            standalone = m.group().endswith(("，", ",")) or text[m.end() : m.end() + 1] in ("，", ",")
+            scope_end = _boundary_after(text, m.end(), (_SENTENCE_END if standalone else _SEGMENT_END) + "）)")
+            for topic in self.topics:
+                if scope_start < topic.start < scope_end:
+                    scope_end = topic.start
+                    break
+            children = [i for i, f in enumerate(facts) if scope_start < self.quantities[f.quantity].start < scope_end]
             if not children:
                 continue
-            # The breakdown runs to the end of its segment, unless a clause
-            # opens with a new topic region (其中，湘江新区… is a list of peers).
-            scope_end = strong_end
-            for topic in self.topics:
-                if scope_start < topic.start < strong_end:
-                    scope_end = min(scope_end, topic.start)
-            children = [i for i in children if self.quantities[facts[i].quantity].start < scope_end]
             paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, scope_start) - 1]
+            if text[paragraph:scope_start].strip(" 　") == "" and paragraph > 0:
+                paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, paragraph - 1) - 1]
             for child in children:
                 fact = facts[child]
                 kind = self.quantities[fact.quantity].kind
@@ -576,11 +586,7 @@ class FactBuilder:
                         break
                     if parent_q.start >= scope_start:
                         continue
-                    if parent_q.kind != kind or _name(parent.region) != _name(fact.region):
-                        continue
-                    if kind == "count" and parent.category != fact.category:
-                        continue
-                    if kind == "money" and parent.category != fact.category:
+                    if parent_q.kind != kind or parent.category != fact.category or _name(parent.region) != _name(fact.region):
                         continue
                     fact.parent = candidate
                     break
