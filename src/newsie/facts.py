@@ -58,6 +58,7 @@ class _Rules:
     not_topic_before: tuple[str, ...]
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
+    vague_years: tuple[str, ...]
     respectively: regex.Pattern[str]
 
 
@@ -97,6 +98,7 @@ def _rules() -> _Rules:
             "|".join([_alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
         ),
         each_words=tuple(data["structure"]["each_words"]),
+        vague_years=("全年", "年内", "今年"),
         respectively=regex.compile(_alternation(data["structure"]["respectively_words"])),
     )
 
@@ -110,6 +112,7 @@ _ITEM_END = _CLAUSE_END + "、"
 _TRAILING_FILLER = regex.compile(r"(?:数量|总数|数|共计|合计|累计|共|达到|达|为|有|了|分别|已|各|均|等)+$")
 # Between a money amount and a count, these verbs mean two separate figures.
 _VERB_BETWEEN = regex.compile(r"投资|引进|签约|完成|实现|到位|增长|增加|占|带动|达到|共有|其中")
+_YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
 _DELTA = regex.compile(r"(?:同比|比上年|较上年|较去年|比去年|环比)?(?:增加|减少|新增了|增长|下降)$")
 _NAMED_PROJECT = regex.compile(
@@ -282,29 +285,41 @@ class FactBuilder:
         return found
 
     def _period_for(self, position: int, topic_index: int) -> str | None:
-        """The time phrase governing ``position``.
+        """The time phrase governing ``position``: the latest phrase before it
+        that applies.
 
-        The latest phrase before it in its paragraph that applies: any phrase
-        said before the paragraph's first topic region or in the same sentence
-        as the current topic, or in the current topic's own clauses. Failing
-        that, the latest section phrase (今年以来, 2023年) of the article.
+        Every phrase carries on to later clauses and paragraphs, with two
+        exceptions: a phrase said inside one peer's clauses (湘江新区截至今年9月…；
+        浏阳…) stays with that peer; and a paragraph that opens with 其中，
+        breaks down the section's results, so only section phrases (今年以来,
+        2023年) reach into it. 全年 after a year in the same sentence keeps the year.
         """
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
+        breakdown_paragraph = self.text.startswith(("其中，", "其中,"), paragraph)
         current = self._topic_names(topic_index)
         topic_sentence = (
             _boundary_before(self.text, self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph
         )
-        section = local = None
+        chosen: tuple[int, str] | None = None
         for start, _end, tier, phrase in self.periods:
             if start >= position:
                 break
-            if start >= paragraph:
+            if start < paragraph:
+                if tier == "local" and breakdown_paragraph:
+                    continue
                 phrase_topic = self._topic_at(start)[0]
-                if phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current:
-                    local = phrase
-            if tier == "section":
-                section = phrase
-        return local or section
+                if tier == "local" and phrase_topic >= 0 and len(self.topics[phrase_topic].regions) == 1 and self._is_peer_switch(phrase_topic):
+                    # said inside a peer's clauses in an earlier paragraph
+                    if self._topic_names(phrase_topic) != current:
+                        continue
+            else:
+                phrase_topic = self._topic_at(start)[0]
+                if not (phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current):
+                    continue
+            if chosen and phrase in self.rules.vague_years and _YEAR.fullmatch(chosen[1]) and chosen[0] >= _boundary_before(self.text, start, _SENTENCE_END):
+                continue  # 回顾2023年，武汉全年…: the year says more
+            chosen = (start, phrase)
+        return chosen[1] if chosen else None
 
     def _topic_names(self, index: int) -> tuple[str, ...]:
         return tuple(r.name for r in self.topics[index].regions) if index >= 0 else ()
@@ -524,11 +539,11 @@ class FactBuilder:
 
     def _status(self, position: int) -> str:
         """target when a target cue comes before the figure in its ；-segment, or
-        opens its sentence (全市争取…：the whole sentence is the goal)."""
+        before the sentence's first figure (全市争取…：the whole sentence is the goal)."""
         text = self.text
         sentence_start = _boundary_before(text, position, _SENTENCE_END)
         segment_start = _boundary_before(text, position, _SEGMENT_END)
-        first_clause_end = _boundary_after(text, sentence_start, _CLAUSE_END)
+        first_clause_end = next((q.start for q in self.quantities if q.start >= sentence_start), position)
         topic_index, topic = self._topic_at(position)
         peer_start = None
         if topic is not None and topic.start > sentence_start and self._is_peer_switch(topic_index):
