@@ -1,0 +1,199 @@
+"""Facts: the seed article's three key paragraphs, and each rule on small
+sentences. Expected values are read off the Chinese by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+import newsie
+
+E8 = 100_000_000
+CHANGSHA = ("长沙市", "430100")
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path):
+    return newsie.extract_file(seed_path).to_dict()
+
+
+def facts_of(d, text, occurrence=1):
+    """Facts on the n-th quantity whose text is ``text``."""
+    indexes = [i for i, q in enumerate(d["quantities"]) if q["text"] == text]
+    index = indexes[occurrence - 1]
+    return [f for f in d["facts"] if f["quantity"] == index]
+
+
+def one(d, text, occurrence=1):
+    (fact,) = facts_of(d, text, occurrence)
+    return fact
+
+
+def region(fact):
+    return (fact["region"]["name"], fact["region"]["adcode"]) if fact["region"] else None
+
+
+def threshold(fact):
+    t = fact["threshold"]
+    return (t["value"], t["currency"], t["qualifier"]) if t else None
+
+
+def parent_text(d, fact):
+    if fact["parent"] is None:
+        return None
+    return d["quantities"][d["facts"][fact["parent"]]["quantity"]]["text"]
+
+
+# 全市争取四季度新引进2亿元以上重大项目45个以上（其中百亿项目3个、50亿元以上项目3个、10亿元以上项目9个），
+# “三类500强”企业投资项目30个以上；……湘商回归新注册企业数达29家，到位资金235亿元，落地企业研发中心项目100个。
+TARGETS = [
+    # text, occurrence, category, threshold, parent
+    ("45个以上", 1, "projects", (2 * E8, "CNY", "at_least"), None),
+    ("3个", 1, "projects", (100 * E8, "CNY", "exact"), "45个以上"),
+    ("3个", 2, "projects", (50 * E8, "CNY", "at_least"), "45个以上"),
+    ("9个", 1, "projects", (10 * E8, "CNY", "at_least"), "45个以上"),
+    ("30个以上", 1, "projects", None, None),
+    ("29家", 1, "enterprises", None, None),
+    ("235亿元", 1, "funds_in_place", None, None),
+    ("100个", 1, "projects", None, None),
+]
+
+
+@pytest.mark.parametrize("text, occurrence, category, expected_threshold, parent", TARGETS)
+def test_seed_targets_for_the_fourth_quarter(seed, text, occurrence, category, expected_threshold, parent):
+    fact = one(seed, text, occurrence)
+    assert fact["category"] == category
+    assert fact["status"] == "target"
+    assert region(fact) == CHANGSHA
+    assert fact["period"] == "四季度"
+    assert threshold(fact) == expected_threshold
+    assert parent_text(seed, fact) == parent
+
+
+def test_seed_threshold_amounts_are_not_facts(seed):
+    for text in ["2亿元以上", "百亿", "50亿元以上"]:
+        assert facts_of(seed, text) == []
+    # 总投资（含预期总投资）10亿元及以上的产业项目: a size class, not a figure
+    assert facts_of(seed, "10亿元及以上") == []
+
+
+# 截至8月底，全市新引进重大项目75个、“三类500强”企业投资项目30个、百亿以上项目6个；湘商回归新注册企业91家，累计到位资金604.9亿元
+RESULTS = [
+    ("75个", 1, "projects", None),
+    ("30个", 2, "projects", None),  # the first "30个" is inside 30个以上
+    ("6个", 1, "projects", (100 * E8, "CNY", "at_least")),
+    ("91家", 1, "enterprises", None),
+    ("604.9亿元", 1, "funds_in_place", None),
+]
+
+
+@pytest.mark.parametrize("text, occurrence, category, expected_threshold", RESULTS)
+def test_seed_results_to_end_of_august(seed, text, occurrence, category, expected_threshold):
+    matches = [f for i, q in enumerate(seed["quantities"]) if q["text"] == text for f in seed["facts"] if f["quantity"] == i]
+    fact = matches[-1] if text == "30个" else one(seed, text, occurrence)
+    assert fact["category"] == category
+    assert fact["status"] == "actual"
+    assert fact["period"] == "截至8月底"
+    assert region(fact) == CHANGSHA
+    assert threshold(fact) == expected_threshold
+
+
+# 其中，湘江新区截至今年9月赴外地招商303次，共引进产业项目175个，总投资564亿元；浏阳……新引进项目89个，其中100亿元项目1个、
+# 10亿元以上项目5个，投资102亿元的海四达30gwh先进储能电池项目……；长沙经开区引进了……优质项目124个，总投资额约420亿元，
+# 其中100亿元以上项目1个、10亿元以上项目13个；天心区……招商考察活动30余场，引进外资4099万美元、湘商回归企业8家、10亿元以上重大项目4个
+XIANGJIANG = ("湘江新区", None)
+LIUYANG = ("浏阳市", "430181")
+JINGKAI = ("长沙经济技术开发区", None)
+TIANXIN = ("天心区", "430103")
+DISTRICTS = [
+    ("303次", "activities", XIANGJIANG, None, None),
+    ("175个", "projects", XIANGJIANG, None, None),
+    ("564亿元", "investment", XIANGJIANG, None, None),
+    ("89个", "projects", LIUYANG, None, None),
+    ("1个", "projects", LIUYANG, (100 * E8, "CNY", "exact"), "89个"),
+    ("5个", "projects", LIUYANG, (10 * E8, "CNY", "at_least"), "89个"),
+    ("102亿元", "investment", LIUYANG, None, None),
+    ("124个", "projects", JINGKAI, None, None),
+    ("约420亿元", "investment", JINGKAI, None, None),
+    ("13个", "projects", JINGKAI, (10 * E8, "CNY", "at_least"), "124个"),
+    ("30余场", "activities", TIANXIN, None, None),
+    ("4099万美元", "foreign_investment", TIANXIN, None, None),
+    ("8家", "enterprises", TIANXIN, None, None),
+]
+
+
+@pytest.mark.parametrize("text, category, expected_region, expected_threshold, parent", DISTRICTS)
+def test_seed_districts_each_own_their_figures(seed, text, category, expected_region, expected_threshold, parent):
+    # the district paragraph is the last place each of these figures appears,
+    # except 浏阳's 1个, which 长沙经开区's 1个 follows
+    occurrence = 1 if (text, expected_region) == ("1个", LIUYANG) else len([q for q in seed["quantities"] if q["text"] == text])
+    fact = one(seed, text, occurrence=occurrence)
+    assert fact["category"] == category
+    assert region(fact) == expected_region
+    assert fact["status"] == "actual"
+    assert threshold(fact) == expected_threshold
+    assert parent_text(seed, fact) == parent
+
+
+def test_seed_district_periods(seed):
+    assert one(seed, "303次")["period"] == "截至今年9月"
+    # 浏阳 does not inherit 湘江新区's own 截至今年9月; the section's 今年以来 governs
+    assert one(seed, "89个")["period"] == "今年以来"
+    assert one(seed, "4099万美元")["period"] == "今年以来"
+    # a named project's investment has no period of its own
+    assert one(seed, "102亿元")["subject"] == "海四达30gwh先进储能电池项目"
+    assert one(seed, "102亿元")["period"] is None
+
+
+def test_seed_foreign_investment_example_from_the_contract(seed):
+    fact = one(seed, "4099万美元")
+    assert fact["metric"] == "引进外资"
+    assert fact["region"] == {"name": "天心区", "adcode": "430103", "level": "county", "path": ["湖南省", "长沙市", "天心区"]}
+    start, end = fact["evidence"]
+    assert "天心区" in seed["text"][start:end] and "4099万美元" in seed["text"][start:end]
+
+
+# Each rule on a small sentence: (text, quantity, expected fields)
+RULES = [
+    # 全市 resolves to the article's own place (the dateline's city)
+    ("新华社长沙10月7日电 全市新引进项目12个。", "12个", {"region": ("长沙市", "430100"), "category": "projects"}),
+    # a list of peers separated by ；each owns its clauses
+    ("长沙市今年招商成效明显。天心区引进项目5个；雨花区引进项目7个，总投资30亿元。", "30亿元", {"region": ("雨花区", "430111"), "category": "investment"}),
+    # 各 over a list of regions: one fact per region
+    ("武汉市下达任务。蔡甸区、新洲区各招引亿元以上项目70个。", "70个", {"regions": [("蔡甸区", "420114"), ("新洲区", "420117")]}),
+    # 分别 distributes in order
+    ("浙江省前三季度成绩单。嘉兴市、湖州市分别引进项目386个和301个。", "301个", {"region": ("湖州市", "330500")}),
+    # target cues and reported results
+    ("长沙市力争全年引进项目100个。", "100个", {"status": "target", "period": "全年"}),
+    ("长沙市今年以来已引进项目80个。", "80个", {"status": "actual", "period": "今年以来"}),
+    ("长沙市完成年度目标任务589亿元的37.22%。", "589亿元", {"status": "target"}),
+    # categories from the wording
+    ("天心区实际使用外资3亿美元。", "3亿美元", {"category": "foreign_investment"}),
+    ("天心区实际到位资金50亿元。", "50亿元", {"category": "funds_in_place"}),
+    ("天心区签约项目协议引资80亿元。", "80亿元", {"category": "investment"}),
+    ("天心区新注册企业120家。", "120家", {"category": "enterprises"}),
+    ("天心区举办招商推介会8场。", "8场", {"category": "activities"}),
+    ("天心区新建5G基站300座。", "300座", {"category": "other"}),
+    # a money amount inside a count's wording is its threshold
+    ("天心区引进亿元以上项目12个。", "12个", {"threshold": (E8, "CNY", "at_least")}),
+    # a project's investment belongs where it lands
+    ("长沙市举行签约仪式。投资50亿元的某新能源项目落户浏阳市。", "50亿元", {"region": ("浏阳市", "430181"), "subject": "某新能源项目"}),
+]
+
+
+@pytest.mark.parametrize("text, quantity, expected", RULES, ids=[r[0][:18] for r in RULES])
+def test_fact_rules(text, quantity, expected):
+    d = newsie.extract(text).to_dict()
+    facts = facts_of(d, quantity)
+    assert facts, f"no fact on {quantity}"
+    if "regions" in expected:
+        assert [region(f) for f in facts] == expected.pop("regions")
+    fact = facts[0]
+    for key, value in expected.items():
+        got = region(fact) if key == "region" else threshold(fact) if key == "threshold" else fact[key]
+        assert got == value, key
+
+
+def test_percent_of_target_is_not_a_fact():
+    d = newsie.extract("长沙市完成年度目标任务589亿元的37.22%。").to_dict()
+    assert [q["kind"] for q in d["quantities"]] == ["money", "percent"]
+    assert len(d["facts"]) == 1
