@@ -11,6 +11,19 @@ from newsie.pipeline import extract, extract_file, extract_path, process
 
 __version__ = "0.1.0"
 
+
+def load(segmenter: str = "jieba", *, pkuseg_model=None, ner: str = "quantity_sentences"):
+    """newsie's pipeline as a spaCy ``Language`` (see :mod:`newsie.components`).
+
+    >>> nlp = newsie.load()
+    >>> [q.text for q in nlp("引进外资4099万美元")._.newsie_quantities]
+    ['4099万美元']
+    """
+    from newsie.components import load as load_pipeline
+
+    return load_pipeline(segmenter, pkuseg_model=pkuseg_model, ner=ner)
+
+
 __all__ = [
     "SCHEMA",
     "Document",
@@ -22,6 +35,7 @@ __all__ = [
     "extract",
     "extract_file",
     "extract_path",
+    "load",
     "process",
     "__version__",
 ]
