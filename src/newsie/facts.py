@@ -24,7 +24,7 @@ All word lists live in ``patterns/facts.toml``.
 from __future__ import annotations
 
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +44,7 @@ def _alternation(words) -> str:
 class _Rules:
     money_category: dict[str, str]
     count_cues: regex.Pattern[str]
+    money_cues: regex.Pattern[str]
     count_category: dict[str, str]
     classifier_category: dict[str, str]
     status_cues: regex.Pattern[str]
@@ -81,6 +82,7 @@ def _rules() -> _Rules:
     return _Rules(
         money_category=money_category,
         count_cues=regex.compile(f"(?:{_alternation(count_category)})"),
+        money_cues=regex.compile(f"(?:{_alternation(money_category)})"),
         count_category=count_category,
         classifier_category=dict(data["count_classifier_category"]),
         status_cues=regex.compile(_alternation(status_kind)),
@@ -131,19 +133,38 @@ class _Topic:
     respectively: int | None = None  # where 分别 stands: figures after it go to the regions in order
 
 
-def _boundary_before(text: str, position: int, chars: str, floor: int = 0) -> int:
-    """Index just after the last character of ``chars`` before ``position``."""
-    for i in range(position - 1, floor - 1, -1):
-        if text[i] in chars:
-            return i + 1
-    return floor
+# How far a look for a clause or sentence boundary reaches. Real sentences are
+# far shorter; the bound keeps a megabyte without punctuation linear.
+MAX_REACH = 500
 
 
-def _boundary_after(text: str, position: int, chars: str) -> int:
-    for i in range(position, len(text)):
-        if text[i] in chars:
-            return i
-    return len(text)
+class _Boundaries:
+    """Positions of boundary characters in one text, found once per set of characters."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._positions: dict[str, list[int]] = {}
+
+    def _of(self, chars: str) -> list[int]:
+        positions = self._positions.get(chars)
+        if positions is None:
+            pattern = regex.compile("[" + regex.escape(chars) + "]")
+            positions = self._positions[chars] = [m.start() for m in pattern.finditer(self.text)]
+        return positions
+
+    def before(self, position: int, chars: str, floor: int = 0) -> int:
+        """Index just after the last character of ``chars`` before ``position``."""
+        positions = self._of(chars)
+        k = bisect_left(positions, position) - 1
+        stop = max(floor, position - MAX_REACH)
+        return positions[k] + 1 if k >= 0 and positions[k] >= stop else stop
+
+    def after(self, position: int, chars: str) -> int:
+        """Index of the first character of ``chars`` at or after ``position``."""
+        positions = self._of(chars)
+        k = bisect_left(positions, position)
+        stop = min(len(self.text), position + MAX_REACH)
+        return positions[k] if k < len(positions) and positions[k] < stop else stop
 
 
 class FactBuilder:
@@ -163,6 +184,7 @@ class FactBuilder:
         self.home = home
         self.body_start = body_start
         self.rules = _rules()
+        self.bounds = _Boundaries(text)
         self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         # 梳理了17条产业链…客商清单1354家: a count ends the wording of the next one.
         self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
@@ -171,16 +193,25 @@ class FactBuilder:
         self.default_region = self._title_region() or home
         self._verbs = regex.compile(rf"^(?:{_alternation(self.rules.count_verbs)})+")
         self.topics = self._topics()
+        self.topic_starts = [t.start for t in self.topics]
+        self.quantity_starts = [q.start for q in quantities]
         self.periods = self._periods()
+        # target/actual cue words, found once: (start, end, kind)
+        self.cues = [(m.start(), m.end(), self.rules.status_kind[m.group()]) for m in self.rules.status_cues.finditer(text)]
+        self.cue_starts = [c[0] for c in self.cues]
+        self.period_starts = [p[0] for p in self.periods]
 
     # ------------------------------------------------------------------ regions
 
     def _with_anaphora(self, mentions: list[RegionMention]) -> list[tuple[int, int, Region | None, str | None]]:
         """Gazetteer mentions plus 全市/我市 …, as (start, end, region, anaphora level)."""
         found: list[tuple[int, int, Region | None, str | None]] = [(m.start, m.end, m.region, None) for m in mentions]
-        taken = [(m.start, m.end) for m in mentions]
+        taken = sorted((m.start, m.end) for m in mentions)
+        starts = [t[0] for t in taken]
         for m in self.rules.anaphora.finditer(self.text):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            k = bisect_right(starts, m.start()) - 1
+            clashes = (k >= 0 and taken[k][1] > m.start()) or (k + 1 < len(taken) and taken[k + 1][0] < m.end())
+            if not clashes:
                 found.append((m.start(), m.end(), None, self.rules.anaphora_level[m.group()]))
         found.sort(key=lambda item: item[0])
         return found
@@ -210,7 +241,7 @@ class FactBuilder:
         i = 0
         while i < len(mentions):
             start, end, region, level = mentions[i]
-            clause_start = _boundary_before(text, start, _CLAUSE_END)
+            clause_start = self.bounds.before(start, _CLAUSE_END)
             lead = self._strip_openers(text[clause_start:start])
             if lead:
                 i += 1
@@ -233,7 +264,7 @@ class FactBuilder:
             if resolved:
                 topic = _Topic(start=start, regions=resolved, each=len(resolved) > 1 and after.startswith(self.rules.each_words))
                 if len(resolved) > 1 and not topic.each:
-                    segment_end = _boundary_after(text, group[-1][1], _SEGMENT_END)
+                    segment_end = self.bounds.after(group[-1][1], _SEGMENT_END)
                     word = self.rules.respectively.search(text, group[-1][1], segment_end)
                     topic.respectively = word.end() if word else None
                 topics.append(topic)
@@ -241,6 +272,8 @@ class FactBuilder:
         return topics
 
     def _strip_openers(self, lead: str) -> str:
+        if len(lead) > 40:
+            return lead  # openers and a time phrase are short: this is a clause
         lead = _QUOTES.sub("", lead).strip()
         lead = self.rules.openers.sub("", lead)
         lead = self.rules.periods.sub("", lead)
@@ -266,14 +299,10 @@ class FactBuilder:
     def _topic_at(self, position: int) -> tuple[int, _Topic | None]:
         """The topic governing ``position`` and its index (-1: none in this paragraph)."""
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
-        for index in range(len(self.topics) - 1, -1, -1):
-            topic = self.topics[index]
-            if topic.start > position:
-                continue
-            if topic.start < paragraph:
-                break
-            return index, topic
-        return -1, None
+        index = bisect_right(self.topic_starts, position) - 1
+        if index < 0 or self.topics[index].start < paragraph:
+            return -1, None
+        return index, self.topics[index]
 
     # ------------------------------------------------------------------ periods
 
@@ -298,28 +327,33 @@ class FactBuilder:
         breakdown_paragraph = self.text.startswith(("其中，", "其中,"), paragraph)
         current = self._topic_names(topic_index)
         topic_sentence = (
-            _boundary_before(self.text, self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph
+            self.bounds.before(self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph
         )
-        chosen: tuple[int, str] | None = None
-        for start, _end, tier, phrase in self.periods:
-            if start >= position:
-                break
-            if start < paragraph:
-                if tier == "local" and breakdown_paragraph:
-                    continue
-                phrase_topic = self._topic_at(start)[0]
-                if tier == "local" and phrase_topic >= 0 and len(self.topics[phrase_topic].regions) == 1 and self._is_peer_switch(phrase_topic):
-                    # said inside a peer's clauses in an earlier paragraph
-                    if self._topic_names(phrase_topic) != current:
-                        continue
-            else:
-                phrase_topic = self._topic_at(start)[0]
-                if not (phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current):
-                    continue
-            if chosen and phrase in self.rules.vague_years and _YEAR.fullmatch(chosen[1]) and chosen[0] >= _boundary_before(self.text, start, _SENTENCE_END):
-                continue  # 回顾2023年，武汉全年…: the year says more
-            chosen = (start, phrase)
-        return chosen[1] if chosen else None
+        last = bisect_right(self.period_starts, position - 1) - 1
+        for k in range(last, -1, -1):
+            start, _end, tier, phrase = self.periods[k]
+            if start >= position or not self._period_applies(start, tier, paragraph, breakdown_paragraph, topic_sentence, current):
+                continue
+            if phrase in self.rules.vague_years:
+                # 回顾2023年，武汉全年…: a year said earlier in the sentence says more
+                sentence = self.bounds.before(start, _SENTENCE_END)
+                for j in range(k - 1, -1, -1):
+                    if self.periods[j][0] < sentence:
+                        break
+                    if _YEAR.fullmatch(self.periods[j][3]):
+                        return self.periods[j][3]
+            return phrase
+        return None
+
+    def _period_applies(self, start: int, tier: str, paragraph: int, breakdown_paragraph: bool, topic_sentence: int, current: tuple[str, ...]) -> bool:
+        phrase_topic = self._topic_at(start)[0]
+        if start < paragraph:
+            if tier == "local" and breakdown_paragraph:
+                return False
+            if tier == "local" and phrase_topic >= 0 and len(self.topics[phrase_topic].regions) == 1 and self._is_peer_switch(phrase_topic):
+                return self._topic_names(phrase_topic) == current  # said inside an earlier peer's clauses
+            return True
+        return phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current
 
     def _topic_names(self, index: int) -> tuple[str, ...]:
         return tuple(r.name for r in self.topics[index].regions) if index >= 0 else ()
@@ -365,7 +399,7 @@ class FactBuilder:
                 threshold = Threshold(money.value, money.currency, money.qualifier)
             period = None if named_project else self._period_for(q.start, topic_index)
             status = self._status(q.start)
-            evidence = (_boundary_before(text, q.start, _SEGMENT_END), _boundary_after(text, q.end, _SEGMENT_END))
+            evidence = (self.bounds.before(q.start, _SEGMENT_END), self.bounds.after(q.end, _SEGMENT_END))
             for region in regions:
                 fact = Fact(
                     category=category,
@@ -390,8 +424,9 @@ class FactBuilder:
         if topic.each:
             return list(topic.regions)
         if topic.respectively is not None and q.start >= topic.respectively:
-            segment_end = _boundary_after(self.text, topic.respectively, _SEGMENT_END)
-            same_kind = [o for o in self.quantities if topic.respectively <= o.start < segment_end and o.kind == q.kind]
+            segment_end = self.bounds.after(topic.respectively, _SEGMENT_END)
+            first, last = bisect_left(self.quantity_starts, topic.respectively), bisect_left(self.quantity_starts, segment_end)
+            same_kind = [o for o in self.quantities[first:last] if o.kind == q.kind]
             position = next((i for i, o in enumerate(same_kind) if o is q), None)
             if position is not None and position < len(topic.regions):
                 return [topic.regions[position]]
@@ -399,7 +434,7 @@ class FactBuilder:
 
     def _item_start(self, position: int) -> int:
         """Start of the list item holding ``position``: after the last 、，；。 … or count."""
-        start = _boundary_before(self.text, position, _ITEM_END)
+        start = self.bounds.before(position, _ITEM_END)
         k = bisect_right(self.count_ends, position) - 1
         if k >= 0 and self.count_ends[k] > start:
             start = self.count_ends[k]
@@ -434,16 +469,12 @@ class FactBuilder:
             head = self._head(window)
             # the cue nearest the amount wins; at the same place, the longer one
             best = None
-            for word, category in rules.money_category.items():
-                position = head.rfind(word)
-                if position >= 0:
-                    end = position + len(word)
-                    key = (end, len(word))
-                    if best is None or key > best[0]:
-                        best = (key, category)
+            for m in rules.money_cues.finditer(head):
+                if best is None or (m.end(), len(m.group())) >= (best.end(), len(best.group())):
+                    best = m
             if best is not None:
-                return best[1]
-            clause = self.text[_boundary_before(self.text, q.start, _CLAUSE_END) : q.start]
+                return rules.money_category[best.group()]
+            clause = self.text[self.bounds.before(q.start, _CLAUSE_END) : q.start]
             if "投资" in clause or "引资" in clause:
                 return "investment"
             return "other"
@@ -479,11 +510,10 @@ class FactBuilder:
 
     def _following_noun(self, position: int) -> str:
         """The words right after a count, up to the next boundary or figure (4个招引工作专班)."""
-        end = _boundary_after(self.text, position, _CLAUSE_END + "、")
-        for q in self.quantities:
-            if position <= q.start < end:
-                end = q.start
-                break
+        end = self.bounds.after(position, _CLAUSE_END + "、")
+        k = bisect_left(self.quantity_starts, position)
+        if k < len(self.quantity_starts) and self.quantity_starts[k] < end:
+            end = self.quantity_starts[k]
         return _QUOTES.sub("", self.text[position:end])
 
     def _head(self, window: str) -> str:
@@ -528,7 +558,7 @@ class FactBuilder:
         return self._strip_openers(name)
 
     def _project_location(self, position: int) -> Region | None:
-        clause_end = _boundary_after(self.text, position, _SEGMENT_END)
+        clause_end = self.bounds.after(position, _SEGMENT_END)
         m = self.rules.location_verbs.search(self.text, position, clause_end)
         if m is None:
             return None
@@ -541,21 +571,22 @@ class FactBuilder:
         """target when a target cue comes before the figure in its ；-segment, or
         before the sentence's first figure (全市争取…：the whole sentence is the goal)."""
         text = self.text
-        sentence_start = _boundary_before(text, position, _SENTENCE_END)
-        segment_start = _boundary_before(text, position, _SEGMENT_END)
-        first_clause_end = next((q.start for q in self.quantities if q.start >= sentence_start), position)
+        sentence_start = self.bounds.before(position, _SENTENCE_END)
+        segment_start = self.bounds.before(position, _SEGMENT_END)
+        k = bisect_left(self.quantity_starts, sentence_start)
+        first_clause_end = self.quantity_starts[k] if k < len(self.quantity_starts) else position
         topic_index, topic = self._topic_at(position)
         peer_start = None
         if topic is not None and topic.start > sentence_start and self._is_peer_switch(topic_index):
-            peer_start = _boundary_before(text, topic.start, _SEGMENT_END + "，,")
+            peer_start = self.bounds.before(topic.start, _SEGMENT_END + "，,")
         status = "actual"
-        for m in self.rules.status_cues.finditer(text, sentence_start, position):
-            kind = self.rules.status_kind[m.group()]
-            if kind == "none":
+        first, last = bisect_left(self.cue_starts, sentence_start), bisect_left(self.cue_starts, position)
+        for cue_start, cue_end, kind in self.cues[first:last]:
+            if kind == "none" or cue_end > position:
                 continue
-            if peer_start is not None and m.start() < peer_start:
+            if peer_start is not None and cue_start < peer_start:
                 continue  # a peer's goal is not the next peer's
-            if m.start() >= segment_start or (kind == "target" and m.start() < first_clause_end):
+            if cue_start >= segment_start or (kind == "target" and cue_start < first_clause_end):
                 status = kind
         return status
 
@@ -577,15 +608,15 @@ class FactBuilder:
         and region — in the paragraph, or the one before when 其中 opens it.
         """
         text = self.text
+        fact_starts = [self.quantities[f.quantity].start for f in facts]
         for m in self.rules.breakdown.finditer(text):
             scope_start = m.start()
             standalone = m.group().endswith(("，", ",")) or text[m.end() : m.end() + 1] in ("，", ",")
-            scope_end = _boundary_after(text, m.end(), (_SENTENCE_END if standalone else _SEGMENT_END) + "）)")
-            for topic in self.topics:
-                if scope_start < topic.start < scope_end:
-                    scope_end = topic.start
-                    break
-            children = [i for i, f in enumerate(facts) if scope_start < self.quantities[f.quantity].start < scope_end]
+            scope_end = self.bounds.after(m.end(), (_SENTENCE_END if standalone else _SEGMENT_END) + "）)")
+            k = bisect_right(self.topic_starts, scope_start)
+            if k < len(self.topics) and self.topics[k].start < scope_end:
+                scope_end = self.topics[k].start
+            children = list(range(bisect_right(fact_starts, scope_start), bisect_left(fact_starts, scope_end)))
             if not children:
                 continue
             paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, scope_start) - 1]
@@ -594,7 +625,7 @@ class FactBuilder:
             for child in children:
                 fact = facts[child]
                 kind = self.quantities[fact.quantity].kind
-                for candidate in range(child - 1, -1, -1):
+                for candidate in range(child - 1, max(-1, child - 200), -1):
                     parent = facts[candidate]
                     parent_q = self.quantities[parent.quantity]
                     if parent_q.start < paragraph:
