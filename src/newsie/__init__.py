@@ -8,6 +8,8 @@
 
 from newsie.model import SCHEMA, Document, Entity, Fact, Quantity, Region, Threshold
 from newsie.pipeline import extract, extract_file, extract_path, process
+from newsie.frames import read_jsonl, to_dataframe
+from newsie.render import render
 
 __version__ = "0.1.0"
 
@@ -37,5 +39,8 @@ __all__ = [
     "extract_path",
     "load",
     "process",
+    "read_jsonl",
+    "render",
+    "to_dataframe",
     "__version__",
 ]

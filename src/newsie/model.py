@@ -117,7 +117,13 @@ class Document:
         return offsets[start], offsets[end - 1] + 1
 
     def to_dict(self) -> dict[str, Any]:
-        """The document as the output contract's JSON object."""
+        """The document as the output contract's JSON object.
+
+        >>> from newsie import extract
+        >>> d = extract("引进外资4099万美元", id="x").to_dict()
+        >>> d["schema"], d["id"], d["quantities"][0]["value"], d["quantities"][0]["currency"]
+        ('newsie/1', 'x', 40990000, 'USD')
+        """
         out: dict[str, Any] = {"schema": SCHEMA, "id": self.id, "ok": self.ok}
         if self.error is not None:
             out["error"] = {"type": self.error.type, "message": self.error.message}
@@ -133,8 +139,31 @@ class Document:
         return out
 
     def to_json(self) -> str:
-        """The document as one line of JSON (no trailing newline)."""
+        """The document as one line of JSON (no trailing newline).
+
+        >>> from newsie import extract
+        >>> extract("", id="x").to_json()[:40]
+        '{"schema":"newsie/1","id":"x","ok":false'
+        """
         return orjson.dumps(self.to_dict()).decode()
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        """The document back from the output contract's JSON object (see :func:`newsie.read_jsonl`).
+
+        >>> d = newsie.extract("签约项目20个", id="a").to_dict()
+        >>> Document.from_dict(d).to_dict() == d
+        True
+        """
+        from newsie.frames import document_from_dict
+
+        return document_from_dict(d)
+
+    def _repr_html_(self) -> str:
+        """The article with entities, quantities and facts highlighted, for Jupyter (see :func:`newsie.render`)."""
+        from newsie.render import render
+
+        return render(self)
 
     def _entity_dict(self, e: Entity) -> dict[str, Any]:
         source_start, source_end = self.source_span(e.start, e.end)

@@ -161,8 +161,8 @@ def normalize(source: str) -> NormalizedText:
     >>> n = normalize("經(jīng)濟(jì)增長１２．５％")
     >>> n.text, n.script
     ('经济增长12.5%', 'traditional')
-    >>> n.offsets[1]  # 济 came from source index 8
-    8
+    >>> n.offsets[1]  # 济 came from source index 7, after 經(jīng)
+    7
     """
     rules = _rules()
     warnings: list[str] = []

@@ -22,6 +22,11 @@ from newsie.read import RawArticle, read_bytes, read_path, read_text, title_of_p
 def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
     """Run every stage after reading on one article.
 
+    >>> from newsie.read import RawArticle
+    >>> doc = process(RawArticle(id="x", text="签约项目20个，带动投资124亿元。", meta={"format": "txt"}))
+    >>> [(q.text, f.category) for f in doc.facts for q in [doc.quantities[f.quantity]]]
+    [('20个', 'projects'), ('124亿元', 'investment')]
+
     ``ner`` says where the statistical NER model reads: ``quantity_sentences``
     (default: only sentences with a figure), ``full`` or ``off``.
     """
@@ -66,6 +71,7 @@ def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
 def extract(source: str | bytes, *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
     """Extract one article given as text or raw bytes (any supported encoding).
 
+    >>> import newsie
     >>> doc = newsie.extract("天心区引进外资4099万美元。", id="demo")
     >>> [(q["text"], q["value"], q["currency"]) for q in doc.to_dict()["quantities"]]
     [('4099万美元', 40990000, 'USD')]
@@ -75,12 +81,27 @@ def extract(source: str | bytes, *, id: str | None = None, format: str = "auto",
 
 
 def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
-    """Extract the article in one file (.txt, .html, .json). For .jsonl use :func:`extract_path`."""
+    """Extract the article in one file (.txt, .html, .json). For .jsonl use :func:`extract_path`.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes("天心區引進外資4099萬美元。".encode("big5"))
+    >>> doc = extract_file(path)
+    >>> doc.meta["encoding"], doc.text, [f.category for f in doc.facts]
+    ('big5', '天心区引进外资4099万美元。', ['foreign_investment'])
+    """
     return _single(read_path(path, id=id, format=format), what=str(path), ner=ner)
 
 
 def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Iterator[Document]:
-    """Every article in one file: one, or one per line of a JSON-lines file."""
+    r"""Every article in one file: one, or one per line of a JSON-lines file.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "dump.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "引进项目10个"}\n{"text": "到位资金5亿元"}\n', encoding="utf-8")
+    >>> [(d.id, [q.text for q in d.quantities]) for d in extract_path(path)]
+    [('a', ['10个']), ('...dump.jsonl:2', ['5亿元'])]
+    """
     for raw in read_path(Path(path), id=id, format=format):
         yield process(raw, ner=ner)
 
