@@ -10,6 +10,7 @@ trailing platform disclaimers out, whitespace tidied line by line.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,26 +132,41 @@ def is_pinyin_syllable(word: str) -> bool:
     return rules.pinyin_syllable.fullmatch(word.translate(rules.tone_table)) is not None
 
 
+@cache
+def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Character classes of traditional-only and simplified-only characters.
+
+    Built once from OpenCC's own tables: a character that t2s rewrites is
+    traditional-only, one that s2t rewrites is simplified-only. Matching a
+    class is far cheaper than converting every article to find out.
+    """
+    han = [chr(cp) for cp in range(0x3400, 0x9FFF + 1)]
+    t2s, s2t = _t2s(), _s2t()
+    simplified_view = t2s.convert("\n".join(han)).split("\n")
+    traditional_view = s2t.convert("\n".join(han)).split("\n")
+    traditional_only = "".join(ch for ch, view in zip(han, simplified_view) if view != ch)
+    simplified_only = "".join(ch for ch, view in zip(han, traditional_view) if view != ch)
+    return re.compile(f"[{traditional_only}]"), re.compile(f"[{simplified_only}]")
+
+
 def detect_script(text: str) -> str:
     """``simplified``, ``traditional`` or ``mixed``: which Chinese script ``text`` is in.
 
-    A character that OpenCC's t2s rewrites is traditional-only; one that s2t
-    rewrites is simplified-only. Text with neither counts as simplified.
+    Text with no traditional-only character is simplified; with no
+    simplified-only one, traditional; a few of the other kind among many
+    (characters OpenCC maps although both scripts use them) do not make it mixed.
+
+    >>> detect_script("长沙经开区"), detect_script("長沙經開區"), detect_script("长沙經開區引進了项目经济发展")
+    ('simplified', 'traditional', 'mixed')
     """
-    simplified_view = _t2s().convert(text)
-    if simplified_view == text:
+    traditional_class, simplified_class = _script_classes()
+    traditional = len(traditional_class.findall(text))
+    if traditional == 0:
         return "simplified"
-    traditional_view = _s2t().convert(text)
-    if traditional_view == text:
+    simplified = len(simplified_class.findall(text))
+    if simplified * 20 < traditional:
         return "traditional"
-    changed_by_t2s = sum(a != b for a, b in zip(text, simplified_view)) if len(simplified_view) == len(text) else 1
-    changed_by_s2t = sum(a != b for a, b in zip(text, traditional_view)) if len(traditional_view) == len(text) else 1
-    # A few simplified-looking characters in a traditional text are usually
-    # characters both scripts share that OpenCC still maps; call it mixed only
-    # when both sides are substantial.
-    if changed_by_s2t * 20 < changed_by_t2s:
-        return "traditional"
-    if changed_by_t2s * 20 < changed_by_s2t:
+    if traditional * 20 < simplified:
         return "simplified"
     return "mixed"
 
@@ -176,8 +192,7 @@ def normalize(source: str) -> NormalizedText:
     _remove_pinyin(mapped, rules)
 
     script = detect_script(mapped.text)
-    if script != "simplified":
-        _to_simplified(mapped)
+    _to_simplified(mapped)  # also the few traditional lines of a simplified article
 
     _drop_trailing_boilerplate(mapped, rules, warnings)
     _tidy_whitespace(mapped)
@@ -196,17 +211,21 @@ def _remove_pinyin(mapped: _Mapped, rules: _Rules) -> None:
 
 
 def _to_simplified(mapped: _Mapped) -> None:
-    """Traditional → simplified, line by line so a length change stays local."""
+    """Traditional → simplified, for the lines that have a traditional-only
+    character, line by line so that a length change stays local."""
+    traditional_class = _script_classes()[0]
+    if traditional_class.search(mapped.text) is None:
+        return
     converter = _t2s()
     edits = []
     position = 0
     for line in mapped.text.split("\n"):
-        converted = converter.convert(line)
-        if converted != line:
+        if traditional_class.search(line):
+            converted = converter.convert(line)
             if len(converted) != len(line):
                 # A phrase conversion changed the length: fall back to
                 # character by character so the offset map stays exact.
-                converted = "".join(converter.convert(ch) if len(converter.convert(ch)) == 1 else ch for ch in line)
+                converted = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in line)
             for i, (old, new) in enumerate(zip(line, converted)):
                 if old != new:
                     edits.append((position + i, position + i + 1, new))
