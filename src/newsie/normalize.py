@@ -36,6 +36,11 @@ class NormalizedText:
     warnings: list[str] = field(default_factory=list)
 
 
+_CARRIAGE_RETURN = regex.compile(r"\r\n?")
+_UNTIDY_SPACE = regex.compile(r"[ ]*\n[\s]*|^\s+|\s+$|[ ]{2,}")
+_HAN = regex.compile(r"\p{Han}")
+
+
 class _Mapped:
     """A string and its source offsets, edited together."""
 
@@ -185,7 +190,8 @@ def normalize(source: str) -> NormalizedText:
     mapped = _Mapped(source)
 
     # Line ends first: \r\n and lone \r become \n.
-    mapped.edit((m.start(), m.end(), "\n") for m in regex.finditer(r"\r\n?", mapped.text))
+    if "\r" in mapped.text:
+        mapped.edit((m.start(), m.end(), "\n") for m in _CARRIAGE_RETURN.finditer(mapped.text))
     mapped.edit((m.start(), m.end(), "") for m in rules.removable.finditer(mapped.text))
     mapped.translate(rules.cleanup_table)  # type: ignore[arg-type]
     mapped.translate(rules.fullwidth_table)
@@ -248,7 +254,7 @@ def _drop_trailing_boilerplate(mapped: _Mapped, rules: _Rules, warnings: list[st
 def _tidy_whitespace(mapped: _Mapped) -> None:
     """Trim each line, drop empty lines, collapse runs of spaces."""
     edits = []
-    for m in regex.finditer(r"[ ]*\n[\s]*|^\s+|\s+$|[ ]{2,}", mapped.text):
+    for m in _UNTIDY_SPACE.finditer(mapped.text):
         start, end = m.start(), m.end()
         if start == 0 or end == len(mapped.text):
             edits.append((start, end, ""))
@@ -270,7 +276,7 @@ def _warn_garbled(text: str, warnings: list[str]) -> None:
     stretches = [
         m
         for m in _GARBLED.finditer(text)
-        if "?" not in m.group() or "\ufffd" in m.group() or regex.search(r"\p{Han}", text[max(0, m.start() - 2) : m.end() + 2])
+        if "?" not in m.group() or "\ufffd" in m.group() or _HAN.search(text[max(0, m.start() - 2) : m.end() + 2])
     ]
     if not stretches:
         return

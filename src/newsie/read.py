@@ -27,6 +27,10 @@ from newsie.model import ReadError
 from newsie.resources import pattern_path
 
 FORMATS = ("txt", "html", "json", "jsonl")
+_HTML_TAG = regex.compile(r"<(?:body|div|p|head|title|article)[\s>]")
+_NOT_A_HEADLINE = regex.compile(r"[。；;]|[！？!?]$")
+_SPACES = regex.compile(r"\s+")
+_TITLE_SEPARATOR = regex.compile(r"\s*[-_|–—]\s*")
 _EXTENSIONS = {
     ".txt": "txt", ".text": "txt", ".md": "txt",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
@@ -153,7 +157,7 @@ def sniff_format(text: str) -> str:
         return "json"
     if head.startswith("[") and head[1:].lstrip().startswith("{"):
         return "json"
-    if head.startswith(("<!doctype html", "<html", "<?xml")) or regex.search(r"<(?:body|div|p|head|title|article)[\s>]", head):
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or _HTML_TAG.search(head):
         return "html"
     return "txt"
 
@@ -341,7 +345,7 @@ def title_of_plain_text(text: str) -> str | None:
     """The first line, when it reads like a headline: short, no full stop, more lines after it."""
     first, _, rest = text.lstrip().partition("\n")
     first = first.strip()
-    if rest.strip() and 6 <= len(first) <= 40 and not regex.search(r"[。；;]|[！？!?]$", first):
+    if rest.strip() and 6 <= len(first) <= 40 and not _NOT_A_HEADLINE.search(first):
         return first
     return None
 
@@ -480,7 +484,7 @@ def _read_html(html: str, *, id: str | None, meta: dict[str, Any]) -> RawArticle
 
 
 def _same_text(a: str, b: str) -> bool:
-    return regex.sub(r"\s+", "", a) == regex.sub(r"\s+", "", b)
+    return _SPACES.sub("", a) == _SPACES.sub("", b)
 
 
 def _is_furniture(node: LexborNode, rules: _HtmlRules) -> bool:
@@ -537,7 +541,7 @@ def _paragraphs(node: LexborNode) -> list[str]:
     def flush() -> None:
         line = "".join(current).strip()
         if line:
-            lines.append(regex.sub(r"[ \t\r\n]+", " ", line))
+            lines.append(_SPACES.sub(" ", line))
         current.clear()
 
     def walk(n: LexborNode) -> None:
@@ -562,7 +566,7 @@ def _html_title(tree: LexborHTMLParser) -> str | None:
     if h1 is not None:
         text = h1.text(deep=True, separator="", strip=True)
         if text:
-            return regex.sub(r"\s+", " ", text)
+            return _SPACES.sub(" ", text)
     og = tree.css_first('meta[property="og:title"]')
     if og is not None and og.attributes.get("content"):
         return (og.attributes["content"] or "").strip()
@@ -570,7 +574,7 @@ def _html_title(tree: LexborHTMLParser) -> str | None:
     if title is not None:
         text = title.text(strip=True)
         # "headline - site name" / "headline_site" : keep the headline part.
-        return regex.split(r"\s*[-_|–—]\s*", text)[0].strip() or None
+        return _TITLE_SEPARATOR.split(text)[0].strip() or None
     return None
 
 
