@@ -54,7 +54,7 @@ class _Rules:
     anaphora_level: dict[str, str]
     openers: regex.Pattern[str]
     openers_long: regex.Pattern[str]
-    count_verbs: tuple[str, ...]
+    count_verbs: regex.Pattern[str]
     location_verbs: regex.Pattern[str]
     not_topic_before: tuple[str, ...]
     breakdown: regex.Pattern[str]
@@ -93,7 +93,7 @@ def _rules() -> _Rules:
         openers=regex.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+"),
         # in a metric, one-character openers (在, 另) are part of words: 在谈项目
         openers_long=regex.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*"),
-        count_verbs=tuple(data["structure"]["count_verbs"]),
+        count_verbs=regex.compile(rf"^(?:{_alternation(data['structure']['count_verbs'])})+"),
         location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         breakdown=regex.compile(
@@ -114,6 +114,8 @@ _ITEM_END = _CLAUSE_END + "、"
 _TRAILING_FILLER = regex.compile(r"(?:数量|总数|数|共计|合计|累计|共|达到|达|为|有|了|分别|已|各|均|等)+$")
 # Between a money amount and a count, these verbs mean two separate figures.
 _VERB_BETWEEN = regex.compile(r"投资|引进|签约|完成|实现|到位|增长|增加|占|带动|达到|共有|其中")
+_LIST_JOINER = regex.compile(r"[、和及与]?")
+_LEADING_THRESHOLD = regex.compile(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?")
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
 _DELTA = regex.compile(r"(?:同比|比上年|较上年|较去年|比去年|环比)?(?:增加|减少|新增了|增长|下降)$")
@@ -138,6 +140,11 @@ class _Topic:
 MAX_REACH = 500
 
 
+@cache
+def _char_class(chars: str) -> regex.Pattern[str]:
+    return regex.compile("[" + regex.escape(chars) + "]")
+
+
 class _Boundaries:
     """Positions of boundary characters in one text, found once per set of characters."""
 
@@ -148,7 +155,7 @@ class _Boundaries:
     def _of(self, chars: str) -> list[int]:
         positions = self._positions.get(chars)
         if positions is None:
-            pattern = regex.compile("[" + regex.escape(chars) + "]")
+            pattern = _char_class(chars)
             positions = self._positions[chars] = [m.start() for m in pattern.finditer(self.text)]
         return positions
 
@@ -191,7 +198,6 @@ class FactBuilder:
         self.mentions = self._with_anaphora(list(mentions))
         self.mention_ends_at = {start: end for start, end, _region, _level in self.mentions}
         self.default_region = self._title_region() or home
-        self._verbs = regex.compile(rf"^(?:{_alternation(self.rules.count_verbs)})+")
         self.topics = self._topics()
         self.topic_starts = [t.start for t in self.topics]
         self.quantity_starts = [q.start for q in quantities]
@@ -249,7 +255,7 @@ class FactBuilder:
             # A chain (湖南省长沙市) or a list (蔡甸区、新洲区) of regions.
             group = [(start, end, region, level)]
             j = i + 1
-            while j < len(mentions) and regex.fullmatch(r"[、和及与]?", text[group[-1][1] : mentions[j][0]]):
+            while j < len(mentions) and _LIST_JOINER.fullmatch(text[group[-1][1] : mentions[j][0]]):
                 group.append(mentions[j])
                 j += 1
             if text.startswith(self.rules.not_topic_before, group[-1][1]):
@@ -505,7 +511,7 @@ class FactBuilder:
 
     def _has_noun(self, head: str) -> bool:
         """Whether the wording before a count names a thing (not only a verb such as 签约)."""
-        stripped = self._verbs.sub("", head)
+        stripped = self.rules.count_verbs.sub("", head)
         return len(stripped) >= 2
 
     def _following_noun(self, position: int) -> str:
@@ -550,8 +556,8 @@ class FactBuilder:
         """For a count, the thing counted: the metric without its leading verb and threshold."""
         if not metric:
             return None
-        subject = self._verbs.sub("", metric)
-        subject = regex.sub(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?", "", subject)
+        subject = self.rules.count_verbs.sub("", metric)
+        subject = _LEADING_THRESHOLD.sub("", subject)
         return _QUOTES.sub("", subject) or metric
 
     def _clean_name(self, name: str) -> str:
