@@ -43,6 +43,7 @@ class _Patterns:
     dates: regex.Pattern[str]
     gov_bare: regex.Pattern[str]
     gov_after_place: regex.Pattern[str]
+    person: regex.Pattern[str]
 
 
 def _alternation(words) -> str:
@@ -54,7 +55,9 @@ def _patterns() -> _Patterns:
     with open(pattern_path("dates.toml"), "rb") as f:
         dates = tomllib.load(f)
     with open(pattern_path("entities.toml"), "rb") as f:
-        gov = tomllib.load(f)["gov"]
+        entity_data = tomllib.load(f)
+    gov, person = entity_data["gov"], entity_data["person"]
+    not_in_name = regex.escape(person["not_in_name"])
     date_parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
     bodies = _alternation(gov["bodies"])
     not_after = regex.escape(gov["not_followed_by"])
@@ -62,6 +65,11 @@ def _patterns() -> _Patterns:
         dates=regex.compile("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
         gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
         gov_after_place=regex.compile(rf"\G(?:{bodies})(?![{not_after}])"),
+        # the name is the group; two or three Han characters, then not another Han
+        # character unless it is one that starts the rest of the sentence
+        person=regex.compile(
+            rf"(?:{_alternation(person['titles'])})\s?(?P<name>[^\P{{Han}}{not_in_name}]{{2,3}}?)(?=[{not_in_name}]|[^\p{{Han}}]|$)"
+        ),
     )
 
 
@@ -88,9 +96,10 @@ def tag(
     ]
     places = [Entity(m.text, m.label, m.start, m.end, m.region) for m in mentions]
     gov = _gov_bodies(text, mentions, patterns)
+    people = [Entity(m.group("name"), "PERSON", m.start("name"), m.end("name")) for m in patterns.person.finditer(text)]
     statistical = _statistical(text, quantities, ner)
 
-    kept = _settle(dates, places, gov + statistical)
+    kept = _settle(dates, places, gov + people + statistical)
     kept.sort(key=lambda e: (e.start, -e.end))
     return Tagged(entities=kept, mentions=list(mentions), home=home)
 
