@@ -60,6 +60,7 @@ class _Rules:
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
+    event_name: regex.Pattern[str]
     respectively: regex.Pattern[str]
 
 
@@ -101,6 +102,9 @@ def _rules() -> _Rules:
         ),
         each_words=tuple(data["structure"]["each_words"]),
         vague_years=("全年", "年内", "今年"),
+        event_name=regex.compile(
+            rf"[^，,。；;\n]{{0,30}}?(?:{_alternation(data['events']['nouns'])})[^，,。；;\n]{{0,20}}?(?:{_alternation(data['events']['verbs'])})"
+        ),
         respectively=regex.compile(_alternation(data["structure"]["respectively_words"])),
     )
 
@@ -315,6 +319,10 @@ class FactBuilder:
     def _periods(self) -> list[tuple[int, int, str, str]]:
         found = []
         for m in self.rules.periods.finditer(self.text):
+            if m.start() < self.body_start:
+                continue  # the headline sums the article up; its phrases govern nothing
+            if self.rules.event_name.match(self.text, m.end()):
+                continue  # 2023年四季度重大项目集中签约活动…举行: the event's date
             tier = "local" if m.group("local") else "section"
             found.append((m.start(), m.end(), tier, m.group()))
         return found
@@ -341,12 +349,13 @@ class FactBuilder:
             if start >= position or not self._period_applies(start, tier, paragraph, breakdown_paragraph, topic_sentence, current):
                 continue
             if phrase in self.rules.vague_years:
-                # 回顾2023年，武汉全年…: a year said earlier in the sentence says more
+                # 回顾2023年，武汉全年… / 截至9月底，和平区今年…: a phrase said earlier
+                # in the same sentence says more
                 sentence = self.bounds.before(start, _SENTENCE_END)
                 for j in range(k - 1, -1, -1):
                     if self.periods[j][0] < sentence:
                         break
-                    if _YEAR.fullmatch(self.periods[j][3]):
+                    if self.periods[j][3] not in self.rules.vague_years:
                         return self.periods[j][3]
             return phrase
         return None
