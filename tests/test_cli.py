@@ -59,3 +59,16 @@ def test_help_and_version():
     assert helped.returncode == 0 and "--output" in helped.stdout
     version = subprocess.run([sys.executable, "-m", "newsie", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("newsie ")
+
+
+def test_ner_option_reaches_the_workers(tmp_path):
+    # no title before the name, no company pattern: only the statistical model finds these
+    (tmp_path / "a.txt").write_text("近日，沈晓明在长沙调研招商引资工作，强调引进项目10个。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("华为技术有限公司与长沙市签约项目3个。", encoding="utf-8")
+    labelled = {}
+    for mode in ("off", "quantity_sentences"):
+        out = tmp_path / f"{mode}.jsonl"
+        assert main(["extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "-q", "--jobs", "2", "--ner", mode]) == 0
+        labelled[mode] = {(e["text"], e["label"]) for d in _lines(out) for e in d["entities"]}
+    assert ("沈晓明", "PERSON") not in labelled["off"]
+    assert {("沈晓明", "PERSON"), ("华为技术有限公司", "ORG")} <= labelled["quantity_sentences"]

@@ -14,7 +14,7 @@ from newsie.render import render
 __version__ = "0.1.0"
 
 
-def load(segmenter: str = "jieba", *, pkuseg_model=None, ner: str = "quantity_sentences"):
+def load(segmenter: str = "jieba", *, pkuseg_model=None, ner: str = "off"):
     """newsie's pipeline as a spaCy ``Language`` (see :mod:`newsie.components`).
 
     >>> nlp = newsie.load()

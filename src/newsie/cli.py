@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="input format; auto (default) goes by file extension, then by content",
     )
     extract.add_argument(
+        "--ner",
+        choices=("off", "quantity_sentences", "full"),
+        default="off",
+        help="where the statistical NER model (PERSON/ORG/GOV) reads: off (default: gazetteer and patterns only; fast), "
+        "quantity_sentences (sentences with a figure) or full (the whole article); the model reads a few thousand "
+        "characters a second",
+    )
+    extract.add_argument(
         "-j", "--jobs", type=_jobs, default=None, metavar="N",
         help=f"worker processes (default: the cores available, here {default_jobs()}); 0 works in this process",
     )
@@ -225,6 +233,7 @@ def _extract(args: argparse.Namespace) -> int:
             done=done,
             skip=_own_files(targets),
             facts=bool(tables),
+            ner=args.ner,
         ):
             if result.lines:
                 # Whole lines, flushed per input file: a killed run leaves at most one torn line, which --resume cuts.

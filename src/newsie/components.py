@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from newsie.entities import NER_MODES, tag
+from newsie.entities import DEFAULT_NER, NER_MODES, tag
 from newsie.facts import build_facts
 from newsie.quantities import find_quantities
 from newsie.segment import blank
@@ -54,7 +54,7 @@ class QuantityFinder:
 class EntityTagger:
     """Component ``newsie_entities``: GPE/ZONE (gazetteer), DATE, GOV, ORG, PERSON."""
 
-    def __init__(self, ner: str = "quantity_sentences", regions_only: bool = False) -> None:
+    def __init__(self, ner: str = DEFAULT_NER, regions_only: bool = False) -> None:
         if ner not in NER_MODES:
             raise ValueError(f"ner must be one of {', '.join(NER_MODES)}, not {ner!r}")
         self.ner = "off" if regions_only else ner
@@ -88,7 +88,7 @@ def make_quantities(nlp: Language, name: str) -> QuantityFinder:
     return QuantityFinder()
 
 
-@Language.factory("newsie_entities", default_config={"ner": "quantity_sentences"})
+@Language.factory("newsie_entities", default_config={"ner": DEFAULT_NER})
 def make_entities(nlp: Language, name: str, ner: str) -> EntityTagger:
     return EntityTagger(ner=ner)
 
@@ -103,7 +103,7 @@ def make_facts(nlp: Language, name: str) -> FactBuilderComponent:
     return FactBuilderComponent()
 
 
-def load(segmenter: str = "jieba", *, pkuseg_model: str | os.PathLike[str] | None = None, ner: str = "quantity_sentences") -> Language:
+def load(segmenter: str = "jieba", *, pkuseg_model: str | os.PathLike[str] | None = None, ner: str = DEFAULT_NER) -> Language:
     """newsie's whole pipeline as a spaCy ``Language``: segmentation, quantities, entities, facts.
 
     >>> nlp = load()

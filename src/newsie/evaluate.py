@@ -280,7 +280,7 @@ def iter_gold(corpus: Path) -> Iterator[dict[str, Any]]:
         yield orjson.loads(path.read_bytes())
 
 
-def evaluate(corpus: str | Path, *, ner: str = "quantity_sentences") -> Report:
+def evaluate(corpus: str | Path, *, ner: str = "off") -> Report:
     """Score every rendering of every gold-annotated article under ``corpus``."""
     corpus = Path(corpus)
     by_rendering: dict[str, Score] = {}

@@ -124,8 +124,11 @@ class CharJiebaTokenizer:
             yield self(text)
 
     # Nothing to persist: the features come from jieba's packaged dictionary.
+    # A marker file keeps the folder alive in version control (git drops empty
+    # folders); loading does not need it.
     def to_disk(self, path: Any, **kwargs: Any) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
+        (Path(path) / "cfg").write_text('{"tokenizer": "newsie.CharJiebaTokenizer.v1"}\n', encoding="utf-8")
 
     def from_disk(self, path: Any, **kwargs: Any) -> CharJiebaTokenizer:
         return self

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsie.entities import tag
+from newsie.entities import DEFAULT_NER, tag
 from newsie.facts import build_facts
 from newsie.model import Document, ReadError
 from newsie.normalize import normalize
@@ -19,7 +19,7 @@ from newsie.quantities import find_quantities
 from newsie.read import RawArticle, read_bytes, read_path, read_text, title_of_plain_text
 
 
-def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
+def process(raw: RawArticle, *, ner: str = DEFAULT_NER) -> Document:
     """Run every stage after reading on one article.
 
     >>> from newsie.read import RawArticle
@@ -27,8 +27,8 @@ def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
     >>> [(q.text, f.category) for f in doc.facts for q in [doc.quantities[f.quantity]]]
     [('20个', 'projects'), ('124亿元', 'investment')]
 
-    ``ner`` says where the statistical NER model reads: ``quantity_sentences``
-    (default: only sentences with a figure), ``full`` or ``off``.
+    ``ner`` says where the statistical NER model reads: ``off`` (default:
+    gazetteer and patterns only), ``quantity_sentences`` or ``full``.
     """
     meta = {"path": None, "encoding": None, "format": None, "title": None, "published": None, "script": None}
     meta.update(raw.meta)
@@ -68,7 +68,7 @@ def process(raw: RawArticle, *, ner: str = "quantity_sentences") -> Document:
     )
 
 
-def extract(source: str | bytes, *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
+def extract(source: str | bytes, *, id: str | None = None, format: str = "auto", ner: str = DEFAULT_NER) -> Document:
     """Extract one article given as text or raw bytes (any supported encoding).
 
     >>> import newsie
@@ -80,7 +80,7 @@ def extract(source: str | bytes, *, id: str | None = None, format: str = "auto",
     return _single(raws, what="this input", ner=ner)
 
 
-def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Document:
+def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = DEFAULT_NER) -> Document:
     """Extract the article in one file (.txt, .html, .json). For .jsonl use :func:`extract_path`.
 
     >>> import tempfile, pathlib
@@ -93,7 +93,7 @@ def extract_file(path: str | os.PathLike[str], *, id: str | None = None, format:
     return _single(read_path(path, id=id, format=format), what=str(path), ner=ner)
 
 
-def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = "quantity_sentences") -> Iterator[Document]:
+def extract_path(path: str | os.PathLike[str], *, id: str | None = None, format: str = "auto", ner: str = DEFAULT_NER) -> Iterator[Document]:
     r"""Every article in one file: one, or one per line of a JSON-lines file.
 
     >>> import tempfile, pathlib

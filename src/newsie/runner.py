@@ -160,16 +160,16 @@ def _folder_link_error(path: Path) -> ReadError:
 # --------------------------------------------------------------------------- serial API
 
 
-def run(paths: Iterable[str | os.PathLike[str]], *, format: str = "auto") -> Iterator[Document]:
+def run(paths: Iterable[str | os.PathLike[str]], *, format: str = "auto", ner: str = "off") -> Iterator[Document]:
     """Every document in ``paths``, streamed in this process: each input file gives one or more."""
     for item in iter_inputs(paths):
         if item.error is not None:
             yield _failed(item, item.error)
             continue
-        yield from _documents_of(item, format)
+        yield from _documents_of(item, format, ner)
 
 
-def _documents_of(item: InputFile, format: str) -> Iterator[Document]:
+def _documents_of(item: InputFile, format: str, ner: str = "off") -> Iterator[Document]:
     produced = False
     for raw in _read_safely(item, format):
         produced = True
@@ -179,7 +179,7 @@ def _documents_of(item: InputFile, format: str) -> Iterator[Document]:
                 raw.error = ReadError("not_found", f"{item.path}: broken symbolic link (to {target}, which does not exist); fix or remove the link")
             except OSError:
                 pass
-        yield process(raw)
+        yield process(raw, ner=ner)
     if not produced:  # an empty JSON array, a JSON-lines file of blank lines
         yield _failed(item, ReadError("empty", f"{item.path}: the file holds no article (an empty JSON array or only blank lines)"))
 
@@ -209,6 +209,7 @@ class Options:
     format: str = "auto"
     max_bytes: int = DEFAULT_MAX_BYTES  # 0: no limit
     fact_rows: bool = False
+    ner: str = "off"  # where the statistical NER model reads (newsie.entities.NER_MODES)
 
 
 @dataclass(slots=True)
@@ -241,7 +242,7 @@ def file_documents(item: InputFile, options: Options) -> Iterator[dict[str, Any]
         if size > options.max_bytes:
             yield _failed(item, too_large_error(item.path, size, options.max_bytes)).to_dict()
             return
-    for doc in _documents_of(item, options.format):
+    for doc in _documents_of(item, options.format, options.ner):
         try:
             yield doc.to_dict()
         except Exception as e:  # pragma: no cover - a bug in output must cost one article
@@ -427,6 +428,7 @@ def run_batch(
     done: Collection[str] = (),
     skip: Callable[[Path], bool] | None = None,
     facts: bool = False,
+    ner: str = "off",
     worker: Worker = process_chunk,
 ) -> Iterator[FileResult]:
     """One :class:`FileResult` per input file, in input order.
@@ -439,7 +441,7 @@ def run_batch(
     ``worker`` is the function a worker runs on a chunk (for tests).
     """
     jobs = default_jobs() if jobs is None else jobs
-    options = Options(format=format, max_bytes=max_bytes, fact_rows=facts)
+    options = Options(format=format, max_bytes=max_bytes, fact_rows=facts, ner=ner)
     inputs = (item for item in iter_inputs(paths, include=include, exclude=exclude, skip=skip) if str(item.path) not in done)
     chunks = _chunks(inputs)
     if jobs <= 0:
