@@ -64,6 +64,7 @@ def test_source_spans_point_at_the_source(text):
 MB = 1_000_000
 ADVERSARIAL = {
     "dense_facts": lambda n: "全市引进项目1个，" * (n // 9),
+    "places": lambda n: "长沙市天心区" * (n // 6),
     "yi": lambda n: "亿" * n,
     "digits": lambda n: "1" * n,
     "digits_then_unit": lambda n: "1" * n + "亿元",

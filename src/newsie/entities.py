@@ -16,7 +16,9 @@ figure, ``ner="full"`` on the whole article.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,7 +45,7 @@ class Tagged:
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    dates: regex.Pattern[str]
+    dates: re.Pattern[str]
     gov_bare: regex.Pattern[str]
     gov_after_place: regex.Pattern[str]
     person: regex.Pattern[str]
@@ -65,7 +67,8 @@ def _patterns() -> _Patterns:
     bodies = _alternation(gov["bodies"])
     not_after = regex.escape(gov["not_followed_by"])
     return _Patterns(
-        dates=regex.compile("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
+        # plain patterns: the standard library's engine scans them faster
+        dates=re.compile("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
         gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
         gov_after_place=regex.compile(rf"\G(?:{bodies})(?![{not_after}])"),
         # the name is the group; two or three Han characters, then not another Han
@@ -155,24 +158,54 @@ def _sentences_with(text: str, quantities: Sequence[Quantity]) -> list[tuple[int
 
 
 def _settle(dates: list[Entity], places: list[Entity], others: list[Entity]) -> list[Entity]:
-    kept: list[Entity] = []
+    """Apply the overlap rule (module docstring); kept spans never overlap."""
+    kept = _Spans()
     for e in dates:
-        if not any(_overlaps(e, k) for k in kept):
-            kept.append(e)
+        if not kept.clashes(e):
+            kept.add(e)
     for e in places:
-        if not any(_overlaps(e, k) for k in kept):
-            kept.append(e)
+        if not kept.clashes(e):
+            kept.add(e)
     # longer first, so 长沙市委 is tried before a shorter overlapping guess
     for e in sorted(others, key=lambda e: e.start - e.end):
-        clashes = [k for k in kept if _overlaps(e, k)]
+        clashes = kept.clashes(e)
         if not clashes:
-            kept.append(e)
-        elif e.label in ("GOV", "ORG") and all(k.label in ("GPE", "ZONE") and e.start <= k.start and k.end <= e.end and (k.end - k.start) < (e.end - e.start) for k in clashes):
+            kept.add(e)
+        elif e.label in ("GOV", "ORG") and all(
+            k.label in ("GPE", "ZONE") and e.start <= k.start and k.end <= e.end and (k.end - k.start) < (e.end - e.start) for k in clashes
+        ):
             for k in clashes:
                 kept.remove(k)
-            kept.append(e)
-    return kept
+            kept.add(e)
+    return kept.entities()
 
 
-def _overlaps(a: Entity, b: Entity) -> bool:
-    return a.start < b.end and b.start < a.end
+class _Spans:
+    """Non-overlapping entities sorted by start, with overlap look-ups by bisection."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._items: list[Entity] = []
+
+    def clashes(self, e: Entity) -> list[Entity]:
+        k = bisect_left(self._starts, e.start)
+        found = []
+        if k > 0 and self._items[k - 1].end > e.start:
+            found.append(self._items[k - 1])
+        while k < len(self._items) and self._items[k].start < e.end:
+            found.append(self._items[k])
+            k += 1
+        return found
+
+    def add(self, e: Entity) -> None:
+        k = bisect_left(self._starts, e.start)
+        self._starts.insert(k, e.start)
+        self._items.insert(k, e)
+
+    def remove(self, e: Entity) -> None:
+        k = self._items.index(e, bisect_left(self._starts, e.start))
+        del self._starts[k]
+        del self._items[k]
+
+    def entities(self) -> list[Entity]:
+        return list(self._items)

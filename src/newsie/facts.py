@@ -23,6 +23,7 @@ All word lists live in ``patterns/facts.toml``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -49,7 +50,7 @@ class _Rules:
     classifier_category: dict[str, str]
     status_cues: regex.Pattern[str]
     status_kind: dict[str, str]
-    periods: regex.Pattern[str]
+    periods: re.Pattern[str]
     anaphora: regex.Pattern[str]
     anaphora_level: dict[str, str]
     openers: regex.Pattern[str]
@@ -88,7 +89,7 @@ def _rules() -> _Rules:
         classifier_category=dict(data["count_classifier_category"]),
         status_cues=regex.compile(_alternation(status_kind)),
         status_kind=status_kind,
-        periods=regex.compile(period_pattern),
+        periods=re.compile(period_pattern),  # plain patterns: the standard engine is faster
         anaphora=regex.compile(_alternation(regions)),
         anaphora_level=dict(regions),
         openers=regex.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+"),
