@@ -61,6 +61,11 @@ class _Rules:
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
+    trailing_filler: regex.Pattern[str]
+    delta: regex.Pattern[str]
+    verb_between: regex.Pattern[str]
+    named_project: regex.Pattern[str]
+    project_before: regex.Pattern[str]
     event_name: regex.Pattern[str]
     respectively: regex.Pattern[str]
 
@@ -81,6 +86,7 @@ def _rules() -> _Rules:
         [f"(?P<local>{'|'.join(f'(?:{p})' for p in periods['local'])})", f"(?P<section>{'|'.join(f'(?:{p})' for p in periods['section'])})"]
     )
     regions = data["region_anaphora"]
+    wording = data["wording"]
     return _Rules(
         money_category=money_category,
         count_cues=regex.compile(f"(?:{_alternation(count_category)})"),
@@ -102,7 +108,13 @@ def _rules() -> _Rules:
             "|".join([_alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
         ),
         each_words=tuple(data["structure"]["each_words"]),
-        vague_years=("全年", "年内", "今年"),
+        vague_years=tuple(wording["vague_periods"]),
+        trailing_filler=regex.compile(f"(?:{_alternation(wording['count_fillers'])})+$"),
+        delta=regex.compile(f"(?:{_alternation(wording['delta_words'])})$"),
+        verb_between=regex.compile(_alternation(wording["separate_figure_verbs"])),
+        # 的 + a name of 2–40 characters (no punctuation) ending in a project head word
+        named_project=regex.compile(rf"的([^，,。；;、：:（）()\n]{{2,40}}?(?:{_alternation(wording['project_heads'])}))"),
+        project_before=regex.compile(rf"([^，,。；;、：:（）()\n]{{2,40}}?项目)(?:计划|预计|拟)?(?:{_alternation(wording['budget_words'])})$"),
         event_name=regex.compile(
             rf"[^，,。；;\n]{{0,30}}?(?:{_alternation(data['events']['nouns'])})[^，,。；;\n]{{0,20}}?(?:{_alternation(data['events']['verbs'])})"
         ),
@@ -116,18 +128,10 @@ _SEGMENT_END = _SENTENCE_END + "；;"
 _CLAUSE_END = _SEGMENT_END + "，,：:（）()"
 _ITEM_END = _CLAUSE_END + "、"
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
-_TRAILING_FILLER = regex.compile(r"(?:数量|总数|数|共计|合计|累计|共|达到|达|为|有|了|分别|已|各|均|等)+$")
-# Between a money amount and a count, these verbs mean two separate figures.
-_VERB_BETWEEN = regex.compile(r"投资|引进|签约|完成|实现|到位|增长|增加|占|带动|达到|共有|其中")
 _LIST_JOINER = regex.compile(r"[、和及与]?")
 _LEADING_THRESHOLD = regex.compile(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?")
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
-_DELTA = regex.compile(r"(?:同比|比上年|较上年|较去年|比去年|环比)?(?:增加|减少|新增了|增长|下降)$")
-_NAMED_PROJECT = regex.compile(
-    r"的([^，,。；;、：:（）()\n]{2,40}?(?:项目|基地|工程|产业园|园区|中心|总部|工厂|生产线|综合体|电站))"
-)
-_PROJECT_BEFORE = regex.compile(r"([^，,。；;、：:（）()\n]{2,40}?项目)(?:计划|预计|拟)?(?:总投资|投资)(?:额|总额)?$")
 
 
 @dataclass(slots=True)
@@ -391,13 +395,13 @@ class FactBuilder:
             window = text[item_start : q.start]
             named_project = None
             if q.kind == "money":
-                after = _NAMED_PROJECT.match(text, q.end)
+                after = self.rules.named_project.match(text, q.end)
                 if after:
                     if q.qualifier in ("at_least", "more_than", "at_most", "less_than"):
                         continue  # 10亿元及以上的产业项目: a size class, not a figure
                     named_project = after.group(1)
                 else:
-                    before = _PROJECT_BEFORE.search(window)
+                    before = self.rules.project_before.search(window)
                     if before:
                         named_project = self._clean_name(before.group(1))
             topic_index, topic = self._topic_at(q.start)
@@ -474,7 +478,7 @@ class FactBuilder:
                     break
                 if other.kind == "money":
                     between = self.text[other.end : q.start]
-                    if len(between) <= 16 and not _VERB_BETWEEN.search(between):
+                    if len(between) <= 16 and not self.rules.verb_between.search(between):
                         found[index] = k
                     break
         return found
@@ -495,7 +499,7 @@ class FactBuilder:
                 return "investment"
             return "other"
         head = self._head(window)
-        if _DELTA.search(head):
+        if self.rules.delta.search(head):
             return "other"  # 同比增加11个: a change, not a stock
         nearest = None
         for m in rules.count_cues.finditer(head):
@@ -535,7 +539,7 @@ class FactBuilder:
     def _head(self, window: str) -> str:
         """The window without quotes and the filler words right before the figure."""
         head = _QUOTES.sub("", window).strip()
-        return _TRAILING_FILLER.sub("", head)
+        return self.rules.trailing_filler.sub("", head)
 
     def _metric(self, start: int, end: int, q: Quantity) -> str | None:
         """The wording that names what is measured: the item's words before the
@@ -556,7 +560,7 @@ class FactBuilder:
             if not step:
                 break
             position += step
-        metric = _TRAILING_FILLER.sub("", self.text[position:end]).strip(" ，,、：:")
+        metric = self.rules.trailing_filler.sub("", self.text[position:end]).strip(" ，,、：:")
         if q.kind == "count" and not self._has_noun(metric):
             following = self._following_noun(q.end)
             metric = (metric + following) if following else metric
