@@ -58,6 +58,7 @@ class _Rules:
     count_verbs: regex.Pattern[str]
     location_verbs: regex.Pattern[str]
     not_topic_before: tuple[str, ...]
+    list_joiner: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
@@ -104,6 +105,7 @@ def _rules() -> _Rules:
         count_verbs=regex.compile(rf"^(?:{_alternation(data['structure']['count_verbs'])})+"),
         location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
+        list_joiner=regex.compile(f"(?:{_alternation(data['regions']['list_joiners'])})?"),
         breakdown=regex.compile(
             "|".join([_alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
         ),
@@ -128,7 +130,6 @@ _SEGMENT_END = _SENTENCE_END + "；;"
 _CLAUSE_END = _SEGMENT_END + "，,：:（）()"
 _ITEM_END = _CLAUSE_END + "、"
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
-_LIST_JOINER = regex.compile(r"[、和及与]?")
 _LEADING_THRESHOLD = regex.compile(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?")
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
@@ -264,7 +265,7 @@ class FactBuilder:
             # A chain (湖南省长沙市) or a list (蔡甸区、新洲区) of regions.
             group = [(start, end, region, level)]
             j = i + 1
-            while j < len(mentions) and _LIST_JOINER.fullmatch(text[group[-1][1] : mentions[j][0]]):
+            while j < len(mentions) and self.rules.list_joiner.fullmatch(text[group[-1][1] : mentions[j][0]]):
                 group.append(mentions[j])
                 j += 1
             if text.startswith(self.rules.not_topic_before, group[-1][1]):
@@ -343,7 +344,8 @@ class FactBuilder:
         2023年) reach into it. 全年 after a year in the same sentence keeps the year.
         """
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
-        breakdown_paragraph = self.text.startswith(("其中，", "其中,"), paragraph)
+        opener = self.rules.breakdown.match(self.text, paragraph)
+        breakdown_paragraph = opener is not None and self.text[opener.end() : opener.end() + 1] in ("，", ",")
         current = self._topic_names(topic_index)
         topic_sentence = (
             self.bounds.before(self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph

@@ -45,6 +45,7 @@ class _Lexicon:
     article_numerals: frozenset[str]
     garbled: frozenset[str]
     chinese_digits: str
+    magnitude_endings: str
     digit_chars: frozenset[str]
     chinese_positions: str
     max_integer_digits: int
@@ -134,6 +135,7 @@ def lexicon() -> _Lexicon:
         article_numerals=frozenset(distractors["article"]["numerals"]),
         garbled=frozenset(distractors["garbled"]["chars"]),
         chinese_digits=cn_digits,
+        magnitude_endings=numbers["magnitude_endings"],
         # a numeral with one of these is a number, not a bare magnitude (十 counts: 十家)
         digit_chars=frozenset(cn_digits + "十0123456789"),
         chinese_positions=cn_positions,
@@ -179,7 +181,7 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
 
     num, unit, mag = m.group("num", "unit", "mag")
     # 两亿 and 三千万 carry their magnitude inside the Chinese numeral.
-    has_magnitude = mag is not None or num[-1] in "万亿"
+    has_magnitude = mag is not None or num[-1] in lex.magnitude_endings
     if unit is None and not has_magnitude:
         return None  # a bare number: a year, a code, a name (the commonest case: checked first)
     if _preceded_by(text, m.start("num"), lex.ordinal_before):
