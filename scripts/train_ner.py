@@ -41,7 +41,7 @@ from spacy.tokens import Doc, DocBin  # noqa: E402
 
 import newsie.ner as ner  # noqa: E402  (registers the tokenizer)
 
-DATA = Path("/work/shared/data/cluener/train.json")
+DATA = REPO.parent / "shared" / "data" / "cluener" / "train.json"
 CONFIG = REPO / "configs" / "ner.cfg"
 SCRATCH = Path("/tmp/newsie-ner")
 MODEL_OUT = ner.MODEL_DIR
@@ -164,7 +164,8 @@ def to_docbin(nlp: spacy.Language, examples: list[Example]) -> tuple[DocBin, Cou
     return docbin, problems
 
 
-def convert(scratch: Path = SCRATCH) -> dict[str, Any]:
+def convert(scratch: Path | None = None) -> dict[str, Any]:
+    scratch = scratch or SCRATCH
     examples = load_examples()
     train, dev = split(examples)
     nlp = spacy.util.load_model_from_config(spacy.util.load_config(CONFIG), auto_fill=True)
@@ -205,13 +206,14 @@ def resume_config(scratch: Path, source: Path) -> Path:
     return path
 
 
-def train(scratch: Path = SCRATCH, max_minutes: float = 45.0, resume: bool = False) -> dict[str, Any]:
+def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool = False) -> dict[str, Any]:
     """Run ``spacy train`` in a 1-thread subprocess under a wall-clock budget.
 
     A subprocess, because spaCy's loop has no time limit: on timeout it is
     killed and the last ``model-best`` (saved at each dev improvement) stands.
     With ``resume``, training continues from the previous run's model-best.
     """
+    scratch = scratch or SCRATCH
     import subprocess
 
     out = scratch / "output"
@@ -293,8 +295,8 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def package(scratch: Path = SCRATCH) -> dict[str, Any]:
-    best = scratch / "output" / "model-best"
+def package(scratch: Path | None = None) -> dict[str, Any]:
+    best = (scratch or SCRATCH) / "output" / "model-best"
     nlp = spacy.load(best)
     if MODEL_OUT.exists():
         for child in MODEL_OUT.iterdir():  # keep nothing stale, TRAINING.md is rewritten
@@ -421,10 +423,14 @@ def resume_note(state: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    global CONFIG, SCRATCH
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["measure", "convert", "train", "resume", "package", "all"])
     parser.add_argument("--max-minutes", type=float, default=45.0, help="wall-clock budget for training")
+    parser.add_argument("--config", type=Path, default=CONFIG, help="training config (default: configs/ner.cfg)")
+    parser.add_argument("--scratch", type=Path, default=SCRATCH, help="work folder for DocBins, logs and checkpoints")
     args = parser.parse_args()
+    CONFIG, SCRATCH = args.config.resolve(), args.scratch.resolve()
     SCRATCH.mkdir(parents=True, exist_ok=True)
     state_path = SCRATCH / "state.json"
     state: dict[str, Any] = json.loads(state_path.read_text()) if state_path.exists() else {}

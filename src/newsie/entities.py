@@ -25,6 +25,7 @@ from functools import cache
 
 import regex
 
+from newsie._prefilter import prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
 from newsie.resources import pattern_path
@@ -68,7 +69,7 @@ def _patterns() -> _Patterns:
     not_after = regex.escape(gov["not_followed_by"])
     return _Patterns(
         # plain patterns: the standard library's engine scans them faster
-        dates=re.compile("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
+        dates=prefiltered("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
         gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
         gov_after_place=regex.compile(rf"\G(?:{bodies})(?![{not_after}])"),
         # the name is the group; two or three Han characters, then not another Han

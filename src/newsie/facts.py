@@ -32,6 +32,7 @@ from functools import cache
 
 import regex
 
+from newsie._prefilter import prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
@@ -56,6 +57,7 @@ class _Rules:
     openers: regex.Pattern[str]
     openers_long: regex.Pattern[str]
     count_verbs: regex.Pattern[str]
+    count_verb_words: tuple[str, ...]
     location_verbs: regex.Pattern[str]
     not_topic_before: tuple[str, ...]
     list_joiner: regex.Pattern[str]
@@ -63,6 +65,7 @@ class _Rules:
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
     trailing_filler: regex.Pattern[str]
+    filler_words: tuple[str, ...]
     delta: regex.Pattern[str]
     verb_between: regex.Pattern[str]
     named_project: regex.Pattern[str]
@@ -96,13 +99,14 @@ def _rules() -> _Rules:
         classifier_category=dict(data["count_classifier_category"]),
         status_cues=regex.compile(_alternation(status_kind)),
         status_kind=status_kind,
-        periods=re.compile(period_pattern),  # plain patterns: the standard engine is faster
+        periods=prefiltered(period_pattern),  # plain patterns: the standard engine is faster
         anaphora=regex.compile(_alternation(regions)),
         anaphora_level=dict(regions),
         openers=regex.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+"),
         # in a metric, one-character openers (在, 另) are part of words: 在谈项目
         openers_long=regex.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*"),
         count_verbs=regex.compile(rf"^(?:{_alternation(data['structure']['count_verbs'])})+"),
+        count_verb_words=tuple(data["structure"]["count_verbs"]),
         location_verbs=regex.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         list_joiner=regex.compile(f"(?:{_alternation(data['regions']['list_joiners'])})?"),
@@ -112,6 +116,7 @@ def _rules() -> _Rules:
         each_words=tuple(data["structure"]["each_words"]),
         vague_years=tuple(wording["vague_periods"]),
         trailing_filler=regex.compile(f"(?:{_alternation(wording['count_fillers'])})+$"),
+        filler_words=tuple(wording["count_fillers"]),
         delta=regex.compile(f"(?:{_alternation(wording['delta_words'])})$"),
         verb_between=regex.compile(_alternation(wording["separate_figure_verbs"])),
         # 的 + a name of 2–40 characters (no punctuation) ending in a project head word
@@ -132,7 +137,7 @@ _ITEM_END = _CLAUSE_END + "、"
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
 _LEADING_THRESHOLD = regex.compile(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?")
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
-_QUOTES = regex.compile(r"[“”‘’\"'《》「」]")
+_NO_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」")
 
 
 @dataclass(slots=True)
@@ -151,8 +156,8 @@ MAX_REACH = 500
 
 
 @cache
-def _char_class(chars: str) -> regex.Pattern[str]:
-    return regex.compile("[" + regex.escape(chars) + "]")
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")  # the standard engine is faster on a bare class
 
 
 class _Boundaries:
@@ -202,7 +207,7 @@ class FactBuilder:
         self.body_start = body_start
         self.rules = _rules()
         self.bounds = _Boundaries(text)
-        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.paragraph_starts = _line_starts(text)
         # 梳理了17条产业链…客商清单1354家: a count ends the wording of the next one.
         self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
         self.mentions = self._with_anaphora(list(mentions))
@@ -274,8 +279,7 @@ class FactBuilder:
             chained = all(text[a[1] : b[0]] == "" for a, b in zip(group, group[1:]))
             # 湖南省长沙市天心区 / 天府新区成都直管区: the most specific place of a chain
             members = [max(group, key=lambda m: _specificity(m[2], m[3]))] if chained else group
-            resolved = [self._resolve(r, lvl, topics, start) for _, _, r, lvl in members]
-            resolved = [r for r in resolved if r is not None]
+            resolved = [r for _, _, region, lvl in members if (r := self._resolve(region, lvl, topics, start)) is not None]
             after = text[group[-1][1] : group[-1][1] + 2]
             if resolved:
                 topic = _Topic(start=start, regions=resolved, each=len(resolved) > 1 and after.startswith(self.rules.each_words))
@@ -290,7 +294,7 @@ class FactBuilder:
     def _strip_openers(self, lead: str) -> str:
         if len(lead) > 40:
             return lead  # openers and a time phrase are short: this is a clause
-        lead = _QUOTES.sub("", lead).strip()
+        lead = lead.translate(_NO_QUOTES).strip()
         lead = self.rules.openers.sub("", lead)
         lead = self.rules.periods.sub("", lead)
         lead = self.rules.openers.sub("", lead)
@@ -527,7 +531,7 @@ class FactBuilder:
 
     def _has_noun(self, head: str) -> bool:
         """Whether the wording before a count names a thing (not only a verb such as 签约)."""
-        stripped = self.rules.count_verbs.sub("", head)
+        stripped = self._without_count_verbs(head)
         return len(stripped) >= 2
 
     def _following_noun(self, position: int) -> str:
@@ -536,12 +540,25 @@ class FactBuilder:
         k = bisect_left(self.quantity_starts, position)
         if k < len(self.quantity_starts) and self.quantity_starts[k] < end:
             end = self.quantity_starts[k]
-        return _QUOTES.sub("", self.text[position:end])
+        return self.text[position:end].translate(_NO_QUOTES)
 
     def _head(self, window: str) -> str:
         """The window without quotes and the filler words right before the figure."""
-        head = _QUOTES.sub("", window).strip()
-        return self.rules.trailing_filler.sub("", head)
+        return self._without_fillers(window.translate(_NO_QUOTES).strip())
+
+    # The two word-list regexes below run for every figure; a C-level
+    # startswith/endswith test skips them when no listed word is there.
+    def _without_fillers(self, words: str) -> str:
+        """``words`` without the filler words (共, 达 …) at its end."""
+        if words.endswith(self.rules.filler_words):
+            return self.rules.trailing_filler.sub("", words)
+        return words
+
+    def _without_count_verbs(self, words: str) -> str:
+        """``words`` without the verbs (新引进, 签约 …) that open it."""
+        if words.startswith(self.rules.count_verb_words):
+            return self.rules.count_verbs.sub("", words)
+        return words
 
     def _metric(self, start: int, end: int, q: Quantity) -> str | None:
         """The wording that names what is measured: the item's words before the
@@ -562,7 +579,7 @@ class FactBuilder:
             if not step:
                 break
             position += step
-        metric = self.rules.trailing_filler.sub("", self.text[position:end]).strip(" ，,、：:")
+        metric = self._without_fillers(self.text[position:end]).strip(" ，,、：:")
         if q.kind == "count" and not self._has_noun(metric):
             following = self._following_noun(q.end)
             metric = (metric + following) if following else metric
@@ -572,9 +589,9 @@ class FactBuilder:
         """For a count, the thing counted: the metric without its leading verb and threshold."""
         if not metric:
             return None
-        subject = self.rules.count_verbs.sub("", metric)
+        subject = self._without_count_verbs(metric)
         subject = _LEADING_THRESHOLD.sub("", subject)
-        return _QUOTES.sub("", subject) or metric
+        return subject.translate(_NO_QUOTES) or metric
 
     def _clean_name(self, name: str) -> str:
         return self._strip_openers(name)
@@ -658,6 +675,15 @@ class FactBuilder:
                         continue
                     fact.parent = candidate
                     break
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
 
 
 _LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 5}

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 import regex
@@ -50,9 +50,15 @@ class _Mapped:
         self.text = text
         self.offsets = list(range(len(text) + 1))
 
-    def translate(self, table: dict[int, str]) -> None:
-        """Apply a one-character-for-one-character table; offsets stay."""
-        self.text = self.text.translate(table)
+    def translate(self, table: dict[int, str], keys: re.Pattern[str]) -> None:
+        """Apply a one-character-for-one-character table; offsets stay.
+
+        ``keys`` matches the table's characters: ``str.translate`` looks every
+        character up in the table (slow in CPython), a class search is C-fast,
+        and most articles hold none of these characters.
+        """
+        if keys.search(self.text):
+            self.text = self.text.translate(table)
 
     def edit(self, edits: Iterable[tuple[int, int, str]]) -> None:
         """Replace ``text[start:end]`` by ``replacement`` for each sorted, disjoint edit.
@@ -78,9 +84,11 @@ class _Mapped:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    cleanup_table: dict[int, str | None]
+    cleanup_table: dict[int, str]
+    cleanup_keys: re.Pattern[str]
     removable: regex.Pattern[str]
     fullwidth_table: dict[int, str]
+    fullwidth_keys: re.Pattern[str]
     pinyin: regex.Pattern[str]
     pinyin_syllable: regex.Pattern[str]
     tone_table: dict[int, str]
@@ -111,14 +119,20 @@ def _rules() -> _Rules:
     boiler = data["trailing_boilerplate"]
     return _Rules(
         cleanup_table=odd_spaces,
+        cleanup_keys=_class_of(odd_spaces),
         removable=removable,
         fullwidth_table=fullwidth,
+        fullwidth_keys=_class_of(fullwidth),
         pinyin=pinyin,
         pinyin_syllable=syllable,
         tone_table=tone_table,
         trailing_boilerplate=regex.compile("|".join(f"(?:{p})" for p in boiler["patterns"])),
         search_last_chars=int(boiler["search_last_chars"]),
     )
+
+
+def _class_of(table: dict[int, str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
 
 
 @cache
@@ -131,6 +145,7 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
+@lru_cache(maxsize=4096)
 def is_pinyin_syllable(word: str) -> bool:
     """True when ``word`` (tone marks allowed) is shaped like one pinyin syllable."""
     rules = _rules()
@@ -193,8 +208,8 @@ def normalize(source: str) -> NormalizedText:
     if "\r" in mapped.text:
         mapped.edit((m.start(), m.end(), "\n") for m in _CARRIAGE_RETURN.finditer(mapped.text))
     mapped.edit((m.start(), m.end(), "") for m in rules.removable.finditer(mapped.text))
-    mapped.translate(rules.cleanup_table)  # type: ignore[arg-type]
-    mapped.translate(rules.fullwidth_table)
+    mapped.translate(rules.cleanup_table, rules.cleanup_keys)
+    mapped.translate(rules.fullwidth_table, rules.fullwidth_keys)
     _remove_pinyin(mapped, rules)
 
     script = detect_script(mapped.text)
@@ -209,8 +224,7 @@ def normalize(source: str) -> NormalizedText:
 def _remove_pinyin(mapped: _Mapped, rules: _Rules) -> None:
     edits = []
     for m in rules.pinyin.finditer(mapped.text):
-        word = m.group(1) or m.group(2)
-        if rules.pinyin_syllable.fullmatch(word.translate(rules.tone_table)):
+        if is_pinyin_syllable(m.group(1) or m.group(2)):
             edits.append((m.start(), m.end(), ""))
     if edits:
         mapped.edit(edits)

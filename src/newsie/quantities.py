@@ -319,7 +319,7 @@ def _clause_start(text: str, position: int) -> int:
 
 def _blocked(text: str, unit_end: int, unit: str, lex: _Lexicon) -> bool:
     following = lex.blocked_after.get(unit)
-    return bool(following) and unit_end < len(text) and text[unit_end] in following
+    return following is not None and unit_end < len(text) and text[unit_end] in following
 
 
 def _touches_garbled(text: str, start: int, end: int, lex: _Lexicon) -> bool:

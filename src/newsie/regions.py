@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 import ahocorasick
 import regex
@@ -366,7 +367,7 @@ class Gazetteer:
                     hits.append(zone)
                     pos = end
                 continue
-            refs, short_only = payload
+            refs, short_only = cast("tuple[tuple[int | Region, ...], bool]", payload)
             if short_only and text.startswith(_STREET_AFTER, end):
                 continue
             hits.append(_Hit(start, end, tuple(r if isinstance(r, Region) else region(r) for r in refs)))
@@ -408,9 +409,9 @@ class Gazetteer:
                 stem = stem[:-1]  # 长沙市经开区 → 长沙经济技术开发区
             name = stem + text[place.end : start] + suffix.long
             return _Hit(place.start, end, zone_name=name, place=place)
-        stem = lex.district_stems.get(text[left:start])
-        if stem is not None:  # 望城|经开区: the stem of 望城区
-            place = _Hit(left, start, tuple(lex.rows.region(i) for i in stem))
+        stem_rows = lex.district_stems.get(text[left:start])
+        if stem_rows is not None:  # 望城|经开区: the stem of 望城区
+            place = _Hit(left, start, tuple(lex.rows.region(i) for i in stem_rows))
             return _Hit(left, end, zone_name=text[left:start] + suffix.long, place=place)
         if suffix.needs_place or start - left < lex.min_free_prefix:
             return None
@@ -464,6 +465,7 @@ class Gazetteer:
         """A composed zone: the coded functional zone of that name when the data
         has exactly one inside the parent, else a zone under its parent."""
         name = hit.zone_name or ""
+        parent: Region | None
         if hit.place is not None:
             place = hit.place
             parent = place.resolved or _unresolved(text[place.start : place.end], place.candidates)

@@ -1,0 +1,74 @@
+"""The first-character lookahead in newsie._prefilter changes speed, never matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsie import entities, facts
+from newsie._prefilter import first_char_class, prefiltered
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("abc", "[a]"),
+        ("a?b", "[ab]"),
+        ("(?:x|y)?z", "[xyz]"),
+        (r"\d+", r"[\d]"),
+        ("[a-c]d", "[a-c]"),
+        (r"\bfoo", "[f]"),  # anchors are zero-width
+        ("前(?:个)?月", "[前]"),
+        ("(?:今年|去年)?前[一二]季度", "[今前去]"),  # 前 is required: 一二 never start a match
+    ],
+)
+def test_first_characters(pattern, expected):
+    assert first_char_class(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "a*",  # can match the empty string: every position is a candidate
+        "(?:ab)?",
+        ".b",  # any character
+        "[^a]b",  # a negated class
+        r"(?<=a)b",  # lookbehind: not modelled
+        r"(a)\1",  # back-reference after a group is fine, but…
+        r"(a)?\1",  # …one that may come first is not
+        r"\Wx",  # a negated category
+    ],
+)
+def test_unbounded_patterns_are_left_alone(pattern):
+    if pattern == r"(a)\1":
+        assert first_char_class(pattern) == "[a]"
+        return
+    assert first_char_class(pattern) is None
+    assert prefiltered(pattern).pattern == pattern
+
+
+def test_flags_it_does_not_model_are_left_alone():
+    assert first_char_class("abc", re.IGNORECASE) is None
+
+
+def _date_and_period_patterns() -> list[str]:
+    return [entities._patterns().dates.pattern, facts._rules().periods.pattern]
+
+
+def test_the_shipped_date_patterns_are_prefiltered():
+    for pattern in _date_and_period_patterns():
+        assert pattern.startswith("(?=["), pattern[:40]
+
+
+ALPHABET = "0123456789年月日底末初前第一二三四五六七八九十季度上下半今去本全内截至止以来目“”十五个份旬号-/.至到—~，。\n项目亿元"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_prefiltered_date_patterns_match_exactly_like_the_plain_ones(text):
+    for shipped in _date_and_period_patterns():
+        plain = re.compile(shipped[shipped.index("(?:") + 3 : -1])  # strip (?=[…])(?: … )
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in re.compile(shipped).finditer(text)]
