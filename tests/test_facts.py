@@ -175,6 +175,11 @@ RULES = [
     ("天心区新建5G基站300座。", "300座", {"category": "other"}),
     # a money amount inside a count's wording is its threshold
     ("天心区引进亿元以上项目12个。", "12个", {"threshold": (E8, "CNY", "at_least")}),
+    # the subject is the thing counted: no verb, no threshold (the fact carries it)
+    ("全市新引进2亿元以上重大项目45个以上。", "45个以上", {"subject": "重大项目", "metric": "新引进2亿元以上重大项目"}),
+    ("其中百亿项目3个。", "3个", {"subject": "项目", "threshold": (100 * E8, "CNY", "exact")}),
+    ("新设投资总额1000万美元以上的外资企业6家。", "6家", {"subject": "外资企业", "threshold": (10_000_000, "USD", "at_least")}),
+    ("天心区新注册企业120家。", "120家", {"subject": "企业"}),  # 新注册 is a verb (patterns/facts.toml count_verbs)
     # a project's investment belongs where it lands
     ("长沙市举行签约仪式。投资50亿元的某新能源项目落户浏阳市。", "50亿元", {"region": ("浏阳市", "430181"), "subject": "某新能源项目"}),
 ]

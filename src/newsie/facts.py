@@ -135,7 +135,6 @@ _SEGMENT_END = _SENTENCE_END + "；;"
 _CLAUSE_END = _SEGMENT_END + "，,：:（）()"
 _ITEM_END = _CLAUSE_END + "、"
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
-_LEADING_THRESHOLD = regex.compile(r"^[\d.]+(?:亿|万)?(?:元|美元)?(?:以上|及以上)?(?:的)?")
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _NO_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」")
 
@@ -418,11 +417,11 @@ class FactBuilder:
                     regions = [located]
             category = self._category(q, window, facts)
             metric = self._metric(item_start, q.start, q)
-            subject = named_project if q.kind == "money" else self._subject(metric, q)
             threshold = None
-            if index in thresholds:
-                money = self.quantities[thresholds[index]]
-                threshold = Threshold(money.value, money.currency, money.qualifier)
+            size = self.quantities[thresholds[index]] if index in thresholds else None
+            if size is not None:
+                threshold = Threshold(size.value, size.currency, size.qualifier)
+            subject = named_project if q.kind == "money" else self._subject(metric, size)
             period = None if named_project else self._period_for(q.start, topic_index)
             status = self._status(q.start)
             evidence = (self.bounds.before(q.start, _SEGMENT_END), self.bounds.after(q.end, _SEGMENT_END))
@@ -585,12 +584,16 @@ class FactBuilder:
             metric = (metric + following) if following else metric
         return metric or None
 
-    def _subject(self, metric: str | None, q: Quantity) -> str | None:
-        """For a count, the thing counted: the metric without its leading verb and threshold."""
+    def _subject(self, metric: str | None, threshold: Quantity | None) -> str | None:
+        """For a count, the thing counted: the metric without its leading verb
+        and without the size threshold, which the fact carries apart
+        (新引进2亿元以上重大项目 → 重大项目)."""
         if not metric:
             return None
         subject = self._without_count_verbs(metric)
-        subject = _LEADING_THRESHOLD.sub("", subject)
+        at = subject.find(threshold.text) if threshold is not None else -1
+        if threshold is not None and at >= 0:  # 投资总额1000万美元以上的外资企业 → 外资企业
+            subject = subject[at + len(threshold.text) :].removeprefix("的")
         return subject.translate(_NO_QUOTES) or metric
 
     def _clean_name(self, name: str) -> str:
