@@ -177,14 +177,18 @@ class _Boundaries:
         """Index just after the last character of ``chars`` before ``position``."""
         positions = self._of(chars)
         k = bisect_left(positions, position) - 1
-        stop = max(floor, position - MAX_REACH)
+        stop = position - MAX_REACH
+        if stop < floor:
+            stop = floor
         return positions[k] + 1 if k >= 0 and positions[k] >= stop else stop
 
     def after(self, position: int, chars: str) -> int:
         """Index of the first character of ``chars`` at or after ``position``."""
         positions = self._of(chars)
         k = bisect_left(positions, position)
-        stop = min(len(self.text), position + MAX_REACH)
+        stop = position + MAX_REACH
+        if stop > len(self.text):
+            stop = len(self.text)
         return positions[k] if k < len(positions) and positions[k] < stop else stop
 
 
@@ -214,6 +218,7 @@ class FactBuilder:
         self.default_region = self._title_region() or home
         self.topics = self._topics()
         self.topic_starts = [t.start for t in self.topics]
+        self.topic_names = [tuple(r.name for r in t.regions) for t in self.topics]  # compared for every figure
         self.quantity_starts = [q.start for q in quantities]
         self.periods = self._periods()
         # target/actual cue words, found once: (start, end, kind)
@@ -381,7 +386,7 @@ class FactBuilder:
         return phrase_topic == -1 or start >= topic_sentence or self._topic_names(phrase_topic) == current
 
     def _topic_names(self, index: int) -> tuple[str, ...]:
-        return tuple(r.name for r in self.topics[index].regions) if index >= 0 else ()
+        return self.topic_names[index] if index >= 0 else ()
 
     # ------------------------------------------------------------------ one figure
 
@@ -612,7 +617,6 @@ class FactBuilder:
     def _status(self, position: int) -> str:
         """target when a target cue comes before the figure in its ；-segment, or
         before the sentence's first figure (全市争取…：the whole sentence is the goal)."""
-        text = self.text
         sentence_start = self.bounds.before(position, _SENTENCE_END)
         segment_start = self.bounds.before(position, _SEGMENT_END)
         k = bisect_left(self.quantity_starts, sentence_start)
