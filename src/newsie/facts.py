@@ -211,6 +211,7 @@ class FactBuilder:
         self.rules = _rules()
         self.bounds = _Boundaries(text)
         self.paragraph_starts = _line_starts(text)
+        self._breakdown_paragraphs: dict[int, bool] = {}
         # 梳理了17条产业链…客商清单1354家: a count ends the wording of the next one.
         self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
         self.mentions = self._with_anaphora(list(mentions))
@@ -341,6 +342,14 @@ class FactBuilder:
             found.append((m.start(), m.end(), tier, m.group()))
         return found
 
+    def _opens_breakdown(self, paragraph: int) -> bool:
+        """Whether the paragraph starting at ``paragraph`` opens with 其中，(memoized: asked per figure)."""
+        known = self._breakdown_paragraphs.get(paragraph)
+        if known is None:
+            opener = self.rules.breakdown.match(self.text, paragraph)
+            known = self._breakdown_paragraphs[paragraph] = opener is not None and self.text[opener.end() : opener.end() + 1] in ("，", ",")
+        return known
+
     def _period_for(self, position: int, topic_index: int) -> str | None:
         """The time phrase governing ``position``: the latest phrase before it
         that applies.
@@ -352,8 +361,7 @@ class FactBuilder:
         2023年) reach into it. 全年 after a year in the same sentence keeps the year.
         """
         paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, position) - 1]
-        opener = self.rules.breakdown.match(self.text, paragraph)
-        breakdown_paragraph = opener is not None and self.text[opener.end() : opener.end() + 1] in ("，", ",")
+        breakdown_paragraph = self._opens_breakdown(paragraph)
         current = self._topic_names(topic_index)
         topic_sentence = (
             self.bounds.before(self.topics[topic_index].start, _SEGMENT_END) if topic_index >= 0 else paragraph
