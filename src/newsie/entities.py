@@ -1,6 +1,7 @@
 """Tag the normalized text: regions and zones from the gazetteer, dates from
-patterns, government bodies from patterns, and people, organizations and
-government bodies from the statistical model.
+patterns, government bodies, people after titles and companies named as
+projects from patterns, and people, organizations and government bodies from
+the statistical model.
 
 Overlaps are settled by one rule, in this order of trust: DATE spans and the
 gazetteer's GPE/ZONE spans first; a pattern or statistical GOV/ORG span that
@@ -50,6 +51,13 @@ class _Patterns:
     gov_bare: regex.Pattern[str]
     gov_after_place: regex.Pattern[str]
     person: regex.Pattern[str]
+    org_list: regex.Pattern[str]
+    org_list_item: regex.Pattern[str]
+    org_project: regex.Pattern[str]
+    org_generic_endings: tuple[str, ...]
+    org_industry: regex.Pattern[str]
+    org_not_names: frozenset[str]
+    org_not_name_starts: str
 
 
 def _alternation(words) -> str:
@@ -62,7 +70,7 @@ def _patterns() -> _Patterns:
         dates = tomllib.load(f)
     with open(pattern_path("entities.toml"), "rb") as f:
         entity_data = tomllib.load(f)
-    gov, person = entity_data["gov"], entity_data["person"]
+    gov, person, org = entity_data["gov"], entity_data["person"], entity_data["org"]
     not_in_name = regex.escape(person["not_in_name"])
     date_parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
     bodies = _alternation(gov["bodies"])
@@ -77,6 +85,20 @@ def _patterns() -> _Patterns:
         person=regex.compile(
             rf"(?:{_alternation(person['titles'])})\s?(?P<name>[^\P{{Han}}{not_in_name}]{{2,3}}?)(?=[{not_in_name}]|[^\p{{Han}}]|$)"
         ),
+        # verb, then items joined by 、 (no other punctuation), 等, a head word within 8 characters
+        org_list=regex.compile(
+            rf"(?:{_alternation(org['list_verbs'])})(?P<items>[^，,。；;：:！？!?\n、]{{2,12}}(?:、[^，,。；;：:！？!?\n、]{{2,12}})+)等"
+            rf"[^，,。；;：:！？!?\n]{{0,8}}?(?:{_alternation(org['list_heads'])})"
+        ),
+        org_list_item=regex.compile(r"[\p{Han}A-Za-z]{2,8}"),
+        # 的 + a 2–4 character name + a capacity in Latin units (30gwh, 5GW), then the rest of a project name
+        org_project=regex.compile(
+            r"的(?P<name>\p{Han}{2,4}?)(?=\d+(?:\.\d+)?[A-Za-z])[^，,。；;、：:（）()\n]{0,30}?项目"
+        ),
+        org_generic_endings=tuple(org["generic_endings"]),
+        org_industry=regex.compile(_alternation(org["industry_words"])),
+        org_not_names=frozenset(org["not_names"]),
+        org_not_name_starts=org["not_name_starts"],
     )
 
 
@@ -104,9 +126,10 @@ def tag(
     places = [Entity(m.text, m.label, m.start, m.end, m.region) for m in mentions]
     gov = _gov_bodies(text, mentions, patterns)
     people = [Entity(m.group("name"), "PERSON", m.start("name"), m.end("name")) for m in patterns.person.finditer(text)]
+    companies = _companies(text, patterns)
     statistical = _statistical(text, quantities, ner)
 
-    kept = _settle(dates, places, gov + people + statistical)
+    kept = _settle(dates, places, gov + people + companies + statistical)
     kept.sort(key=lambda e: (e.start, -e.end))
     return Tagged(entities=kept, mentions=list(mentions), home=home)
 
@@ -122,6 +145,29 @@ def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Pattern
     for body in patterns.gov_bare.finditer(text):
         found.append(Entity(body.group(), "GOV", body.start(), body.end()))
     return found
+
+
+def _companies(text: str, patterns: _Patterns) -> list[Entity]:
+    """ORG spans for companies named as projects (see ``[org]`` in patterns/entities.toml)."""
+    found = []
+    if "等" in text:
+        for m in patterns.org_list.finditer(text):
+            offset = m.start("items")
+            for item in m.group("items").split("、"):
+                if patterns.org_list_item.fullmatch(item) and _company_like(item, patterns):
+                    found.append(Entity(item, "ORG", offset, offset + len(item)))
+                offset += len(item) + 1
+    if "项目" in text:
+        for m in patterns.org_project.finditer(text):
+            name, start, end = m.group("name"), m.start("name"), m.end("name")
+            if name in patterns.org_not_names or name[0] in patterns.org_not_name_starts or not _company_like(name, patterns):
+                continue
+            found.append(Entity(name, "ORG", start, end))
+    return found
+
+
+def _company_like(name: str, patterns: _Patterns) -> bool:
+    return not name.endswith(patterns.org_generic_endings) and patterns.org_industry.search(name) is None
 
 
 def _statistical(text: str, quantities: Sequence[Quantity], mode: str) -> list[Entity]:
