@@ -284,10 +284,8 @@ def evaluate(model: ner.StatisticalNER, dev: list[Example]) -> dict[str, Any]:
 def inference_speed(model: ner.StatisticalNER, texts: list[str]) -> float:
     """Characters per second through predict_many (cold jieba cache)."""
     ner.char_features.cache_clear()
-    ner.lexicon_features.cache_clear()
     list(model.predict_many(texts[:50]))  # warm-up: jieba dictionary load
     ner.char_features.cache_clear()
-    ner.lexicon_features.cache_clear()
     started = time.time()
     list(model.predict_many(texts))
     return sum(len(t) for t in texts) / (time.time() - started)
@@ -375,24 +373,19 @@ on {state["finished"]}. Do not edit by hand; re-run the script.
   (per type: {per_type("jieba")}).
 - segmenter **char**: {a["char"]["aligned"]} aligned = **{a["char"]["share"]:.2%}** (per type: {per_type("char")}).
 
-So the model tags characters. Tokenizer `newsie.CharJiebaTokenizer.v2` (in `newsie/ner.py`) makes one
-token per character like spaCy's char segmenter and adds word context as features: NORM = the
-character bigram ending at the character; LEMMA = the containing jieba word; TAG = B/I/E/S position
-+ jieba POS flag; MORPH = every word of jieba's dictionary (2–8 characters) that covers the
-character anywhere in the sentence, as position (B/M/E) + coarse class from its POS flag (PER, LOC,
-ORG, NZ, J, other) — a lexicon feature in the spirit of SoftLexicon (Ma et al. 2020), so the model
-sees dictionary words that the single jieba segmentation path cut differently. The same code runs
-at training and at inference.
+So the model tags characters. Tokenizer `newsie.CharJiebaTokenizer.v1` (in `newsie/ner.py`) makes one
+token per character like spaCy's char segmenter and adds jieba word context as features
+(LEMMA = containing jieba word, TAG = B/I/E/S position + jieba POS flag); the same code runs at
+training and at inference.
 
 ## Training
 
-- Config: `configs/ner.cfg` (copied below). tok2vec = MultiHashEmbed over ORTH, NORM, LEMMA, TAG,
-  MORPH, SHAPE + MaxoutWindowEncoder; transition-based NER; no pretrained vectors.
+- Config: `configs/ner.cfg` (copied below). tok2vec = MultiHashEmbed over NORM, LEMMA, TAG, SHAPE +
+  MaxoutWindowEncoder; transition-based NER; no pretrained vectors.
 - Seed {TRAIN_SEED}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS=1); spaCy {spacy.__version__}.
 - Training wall time: {state["train"]["seconds"] / 60:.1f} min, stopped by {state["train"]["stopped_by"]};
-  the packaged weights are `model-best` (best dev `ents_core_f` = micro-F1 over PERSON+ORG+GOV,
-  the bar's labels, by the scorer `newsie.core_ents_scorer.v1`; checked every 300 steps).
-  Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
+  the packaged weights are `model-best` (best dev ents_f over all labels, checked every
+  300 steps). Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
 - Packaged with `nlp.to_disk` (weights only, no optimizer state): {p["size_bytes"] / 1e6:.2f} MB.
 
 ## Dev scores (exact entity spans, held-out dev split)

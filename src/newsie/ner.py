@@ -41,7 +41,6 @@ MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner_cluener"
 
 # Contract labels the model can emit (see module docstring for the mapping).
 LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV", "LOC")
-CORE_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV")  # the accuracy bar is over these
 
 # Chunking for long inputs: the model was trained on ≤ 50-char sentences and
 # its receptive field is a few characters, so splitting at sentence ends costs
@@ -102,76 +101,22 @@ def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(words), tuple(tags)
 
 
-# jieba dictionary part-of-speech flags → coarse lexicon classes for the
-# lexicon-match feature (person names, places, organizations, other proper
-# nouns, abbreviations; every other dictionary word is just "W").
-LEXICON_CLASSES: dict[str, str] = {
-    "nr": "PER", "nrt": "PER", "nrfg": "PER",
-    "ns": "LOC", "nt": "ORG", "nz": "NZ", "j": "J",
-}
-MAX_LEXICON_WORD = 8  # longer dictionary words are rare and never entity-like
-
-
-@lru_cache(maxsize=32768)
-def lexicon_features(text: str) -> tuple[str, ...]:
-    """Per-character dictionary-match feature (in the spirit of SoftLexicon).
-
-    For every jieba dictionary word of 2–8 characters found anywhere in
-    ``text`` — not only on jieba's chosen segmentation path — each character
-    it covers records its position in the word (B/M/E) and the word's coarse
-    class, e.g. ``Lex=BLOC,EPER``. jieba's prefix dictionary (entries with
-    frequency 0 are prefixes) lets the scan stop as soon as no longer word can
-    match, so it costs a few dictionary look-ups per character.
-    """
-    pseg = _quiet_jieba()
-    tokenizer = pseg.dt.tokenizer
-    tokenizer.check_initialized()
-    freq, tag_of = tokenizer.FREQ, pseg.dt.word_tag_tab
-    marks: list[set[str]] = [set() for _ in text]
-    for start in range(len(text)):
-        for end in range(start + 2, min(start + MAX_LEXICON_WORD, len(text)) + 1):
-            word = text[start:end]
-            count = freq.get(word)
-            if count is None:
-                break  # not even a prefix of a dictionary word
-            if not count:
-                continue  # a prefix only
-            cls = LEXICON_CLASSES.get(tag_of.get(word, ""), "W")
-            marks[start].add("B" + cls)
-            marks[end - 1].add("E" + cls)
-            for i in range(start + 1, end - 1):
-                marks[i].add("M" + cls)
-    return tuple("Lex=" + ",".join(sorted(m)) if m else "" for m in marks)
-
-
 class CharJiebaTokenizer:
     """One token per character (like spaCy's zh ``segmenter="char"``),
-    with word context stored in token attributes the tok2vec layer hashes.
+    with jieba word context stored in ``LEMMA`` and ``TAG``."""
 
-    ``v1`` features: ``LEMMA`` = containing jieba word, ``TAG`` = B/I/E/S
-    position + jieba POS flag. ``v2`` (``lexicon=True``) adds ``NORM`` = the
-    character bigram ending here and ``MORPH`` = :func:`lexicon_features`.
-    """
-
-    def __init__(self, vocab: Vocab, lexicon: bool = False) -> None:
+    def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.lexicon = lexicon
 
     def __call__(self, text: str) -> Doc:
         words, spaces = get_words_and_spaces(list(text), text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         word_of, tag_of = char_features(text)
-        lex_of = lexicon_features(text) if self.lexicon else ()
         for token in doc:
             if token.is_space:
                 continue
-            i = token.idx
-            token.lemma_ = word_of[i]
-            token.tag_ = tag_of[i]
-            if self.lexicon:
-                token.norm_ = text[i - 1 : i + 1] if i else "^" + text[i]
-                if lex_of[i]:
-                    token.set_morph(lex_of[i])
+            token.lemma_ = word_of[token.idx]
+            token.tag_ = tag_of[token.idx]
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
@@ -201,37 +146,6 @@ def create_char_jieba_tokenizer() -> Callable[[Language], CharJiebaTokenizer]:
         return CharJiebaTokenizer(nlp.vocab)
 
     return make
-
-
-@registry.tokenizers("newsie.CharJiebaTokenizer.v2")
-def create_char_lexicon_tokenizer() -> Callable[[Language], CharJiebaTokenizer]:
-    def make(nlp: Language) -> CharJiebaTokenizer:
-        return CharJiebaTokenizer(nlp.vocab, lexicon=True)
-
-    return make
-
-
-@registry.scorers("newsie.core_ents_scorer.v1")
-def create_core_ents_scorer() -> Callable[..., dict[str, Any]]:
-    """spaCy's NER scores plus ``ents_core_f``: exact-span micro-F1 over the
-    labels of newsie's accuracy bar (PERSON, ORG, GOV), used for checkpoint
-    selection so LOC (addresses, the weakest label) does not steer it."""
-    from spacy.scorer import get_ner_prf
-
-    def score(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
-        examples = list(examples)
-        scores = get_ner_prf(examples)
-        tp = n_pred = n_gold = 0
-        for eg in examples:
-            gold = {(e.start_char, e.end_char, e.label_) for e in eg.reference.ents if e.label_ in CORE_LABELS}
-            pred = {(e.start_char, e.end_char, e.label_) for e in eg.predicted.ents if e.label_ in CORE_LABELS}
-            tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        scores.update(ents_core_p=p, ents_core_r=r, ents_core_f=2 * p * r / (p + r) if p + r else 0.0)
-        return scores
-
-    return score
 
 
 # --------------------------------------------------------------------------
