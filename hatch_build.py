@@ -2,9 +2,11 @@
 
 normalize, quantities, regions, entities and facts are plain, fully typed
 Python that runs once per figure or per character; mypyc (mypy's compiler,
-as used by black and charset-normalizer) turns them into C extensions about
-1.5x faster end to end, with the same code and the same results. The ``.py``
-files ship too, so tracebacks and ``inspect`` still show source.
+as used by black and charset-normalizer) turns them into C extensions, about
+1.1-1.2x faster end to end (benchmarks/results/tagging.md) with the same code
+and the same results. The ``.py`` files ship too, so tracebacks show source;
+compiled functions keep no docstrings (tests/test_doctests.py runs the
+examples from the shipped sources).
 
 * ``pip install .`` builds the compiled wheel (needs a C compiler and the
   Python headers, present wherever Python was built from source or
@@ -48,7 +50,7 @@ class CustomBuildHook(BuildHookInterface):  # hatchling finds the hook by this n
             detail = getattr(e, "output", "") or ""
             self.app.display_warning(
                 f"newsie: compiling {', '.join(COMPILED_MODULES)} with mypyc failed ({e}); building the "
-                f"pure-Python wheel instead (same results, about 1.5x slower).\n{detail[-2000:]}"
+                f"pure-Python wheel instead (same results, about 1.15x slower).\n{detail[-2000:]}"
             )
             return
         build_data["pure_python"] = False
