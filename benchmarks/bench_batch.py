@@ -31,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_corpus import generate  # noqa: E402
+from snapshot import BUILDS, build_snapshot  # noqa: E402
+from snapshot import DESCRIPTION as SNAPSHOT_DESCRIPTION  # noqa: E402
 
 RESULTS = HERE / "results" / "batch.md"
 
@@ -100,13 +102,14 @@ def _busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def run(folder: Path, jobs: int, out: Path, total_bytes: int) -> dict:
+def run(folder: Path, jobs: int, out: Path, total_bytes: int, snapshot: Path) -> dict:
     command = [sys.executable, "-m", "newsie", "extract", str(folder), "-o", str(out), "--jobs", str(jobs), "-q", "--exclude", "manifest.json"]
     if out.exists():
         out.unlink()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(snapshot / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]))
     started = time.perf_counter()
     busy_before = _busy_seconds()
-    proc = subprocess.Popen(command)
+    proc = subprocess.Popen(command, env=env)
     peaks: dict[int, int] = {}
     roles: dict[int, str] = {}
     cpu: dict[int, float] = {}
@@ -162,28 +165,30 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/newsie-bench/batch-corpus"))
+    parser.add_argument("--build", choices=BUILDS, default="wheel", help="time the wheel pip builds from this checkout (default: compiled stages, as users install it) or a copy of the sources (pure Python)")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.relative_to(HERE.parent)}")
     args = parser.parse_args()
+    snapshot, fingerprint = build_snapshot(args.corpus.parent / "batch-snapshot", args.build)
     manifest = corpus(args.articles, args.corpus)
     total_bytes = manifest["total_bytes"]
     print(f"corpus: {manifest['articles']} articles, {total_bytes / 1e6:.1f} MB, {manifest['renderings']}", flush=True)
     results = []
     for jobs in args.jobs:
-        result = run(args.corpus, jobs, args.corpus.parent / f"batch-out-{jobs}.jsonl", total_bytes)
+        result = run(args.corpus, jobs, args.corpus.parent / f"batch-out-{jobs}.jsonl", total_bytes, snapshot)
         results.append(result)
         print(json.dumps(result), flush=True)
     base = next((r for r in results if r["jobs"] == 1), None)
     for r in results:
         r["efficiency"] = (r["articles_per_s"] / (r["jobs"] * base["articles_per_s"])) if base else None
         r["steady_efficiency"] = (r["steady_articles_per_s"] / (r["jobs"] * base["steady_articles_per_s"])) if base else None
-    table = _table(results, manifest)
+    table = _table(results, manifest, f"{SNAPSHOT_DESCRIPTION[args.build]}, sha256 `{fingerprint}`")
     print(table)
     if args.write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(table, encoding="utf-8")
 
 
-def _table(results: list[dict], manifest: dict) -> str:
+def _table(results: list[dict], manifest: dict, code: str) -> str:
     cores = os.cpu_count()
     lines = [
         "# Batch throughput: `newsie extract --jobs N`",
@@ -191,7 +196,7 @@ def _table(results: list[dict], manifest: dict) -> str:
         f"Corpus: {manifest['articles']:,} generated articles (`benchmarks/make_corpus.py`, seed {manifest['seed']}), "
         f"{manifest['total_bytes'] / 1e6:.1f} MB, renderings {manifest['renderings']}. "
         f"Machine: {cores} cores, Python {platform.python_version()}, {platform.machine()}. "
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `python benchmarks/bench_batch.py --write`.",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `python benchmarks/bench_batch.py --write`. Code: {code}.",
         "",
         "| jobs | articles | wall s | start-up s | articles/s | MB/s | articles/s after start-up | efficiency (after start-up) | peak RSS main MiB | peak RSS fork server MiB | peak RSS per worker MiB | CPU used by the run (cores) | articles per CPU-second | CPU used by other processes (cores) | load avg |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
