@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-try:  # the parser behind re.compile; private, so every use below is guarded
-    from re import _constants as _c
+try:  # the parser behind re.compile; private, so a failure means "no prefilter"
     from re import _parser as _p
 except ImportError:  # pragma: no cover - other Python versions
-    _c = _p = None  # type: ignore[assignment]
+    _p = None  # type: ignore[assignment]
 
 _CATEGORY_CLASS = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}
 

@@ -71,6 +71,8 @@ def _patterns() -> _Patterns:
     with open(pattern_path("entities.toml"), "rb") as f:
         entity_data = tomllib.load(f)
     gov, person, org = entity_data["gov"], entity_data["person"], entity_data["org"]
+    with open(pattern_path("facts.toml"), "rb") as f:
+        project_heads = tomllib.load(f)["wording"]["project_heads"]  # 项目, 基地, 产业园 …: not company names
     not_in_name = regex.escape(person["not_in_name"])
     date_parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
     bodies = _alternation(gov["bodies"])
@@ -87,15 +89,15 @@ def _patterns() -> _Patterns:
         ),
         # verb, then items joined by 、 (no other punctuation), 等, a head word within 8 characters
         org_list=regex.compile(
-            rf"(?:{_alternation(org['list_verbs'])})(?P<items>[^，,。；;：:！？!?\n、]{{2,12}}(?:、[^，,。；;：:！？!?\n、]{{2,12}})+)等"
-            rf"[^，,。；;：:！？!?\n]{{0,8}}?(?:{_alternation(org['list_heads'])})"
+            rf"(?:{_alternation(org['list_verbs'])})(?P<items>[^，,。；;：:！？!?\n、]{{2,12}}(?:、[^，,。；;：:！？!?\n、]{{2,12}})+)"
+            rf"{regex.escape(org['list_closer'])}[^，,。；;：:！？!?\n]{{0,8}}?(?:{_alternation(org['list_heads'])})"
         ),
         org_list_item=regex.compile(r"[\p{Han}A-Za-z]{2,8}"),
         # 的 + a 2–4 character name + a capacity in Latin units (30gwh, 5GW), then the rest of a project name
         org_project=regex.compile(
-            r"的(?P<name>\p{Han}{2,4}?)(?=\d+(?:\.\d+)?[A-Za-z])[^，,。；;、：:（）()\n]{0,30}?项目"
+            rf"的(?P<name>\p{{Han}}{{2,4}}?)(?=\d+(?:\.\d+)?[A-Za-z])[^，,。；;、：:（）()\n]{{0,30}}?{regex.escape(org['project_word'])}"
         ),
-        org_generic_endings=tuple(org["generic_endings"]),
+        org_generic_endings=tuple(project_heads + org["generic_endings"]),
         org_industry=regex.compile(_alternation(org["industry_words"])),
         org_not_names=frozenset(org["not_names"]),
         org_not_name_starts=org["not_name_starts"],
@@ -150,19 +152,17 @@ def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Pattern
 def _companies(text: str, patterns: _Patterns) -> list[Entity]:
     """ORG spans for companies named as projects (see ``[org]`` in patterns/entities.toml)."""
     found = []
-    if "等" in text:
-        for m in patterns.org_list.finditer(text):
-            offset = m.start("items")
-            for item in m.group("items").split("、"):
-                if patterns.org_list_item.fullmatch(item) and _company_like(item, patterns):
-                    found.append(Entity(item, "ORG", offset, offset + len(item)))
-                offset += len(item) + 1
-    if "项目" in text:
-        for m in patterns.org_project.finditer(text):
-            name, start, end = m.group("name"), m.start("name"), m.end("name")
-            if name in patterns.org_not_names or name[0] in patterns.org_not_name_starts or not _company_like(name, patterns):
-                continue
-            found.append(Entity(name, "ORG", start, end))
+    for m in patterns.org_list.finditer(text):
+        offset = m.start("items")
+        for item in m.group("items").split("、"):
+            if patterns.org_list_item.fullmatch(item) and _company_like(item, patterns):
+                found.append(Entity(item, "ORG", offset, offset + len(item)))
+            offset += len(item) + 1
+    for m in patterns.org_project.finditer(text):
+        name, start, end = m.group("name"), m.start("name"), m.end("name")
+        if name in patterns.org_not_names or name[0] in patterns.org_not_name_starts or not _company_like(name, patterns):
+            continue
+        found.append(Entity(name, "ORG", start, end))
     return found
 
 
