@@ -50,6 +50,7 @@ def test_newsie_meets_its_targets_on_the_corpus():
     assert total.accuracy("threshold") >= 0.95
     assert total.accuracy("parent") >= 0.95
     assert total.accuracy("status") >= 0.90
+    assert total.accuracy("period") >= 0.85
     assert total.quantities.f1 >= 0.95
     assert report.inconsistent == []  # every rendering gives the plain article's facts
     assert set(report.by_rendering) == {"plain", "trad", "gbk", "html"}

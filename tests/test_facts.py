@@ -165,6 +165,12 @@ RULES = [
     # target cues and reported results
     ("长沙市力争全年引进项目100个。", "100个", {"status": "target", "period": "全年"}),
     ("长沙市今年以来已引进项目80个。", "80个", {"status": "actual", "period": "今年以来"}),
+    # periods: 全年 after a part of the year is the whole year; after a named year, that year
+    ("四季度鼓楼区将开展走访活动，力争全年新招引项目80个。", "80个", {"period": "全年"}),
+    ("下半年新区将精准招商，全年确保引进重大项目90个以上。", "90个以上", {"period": "全年"}),
+    ("回顾2023年，武汉市全年举办招商活动150场。", "150场", {"period": "2023年"}),
+    # …while 今年 after a cut-off date is that cut-off
+    ("截至9月底，和平区今年新引进企业76家。", "76家", {"period": "截至9月底"}),
     ("长沙市完成年度目标任务589亿元的37.22%。", "589亿元", {"status": "target"}),
     # categories from the wording
     ("天心区实际使用外资3亿美元。", "3亿美元", {"category": "foreign_investment"}),
@@ -202,3 +208,35 @@ def test_percent_of_target_is_not_a_fact():
     d = newsie.extract("长沙市完成年度目标任务589亿元的37.22%。").to_dict()
     assert [q["kind"] for q in d["quantities"]] == ["money", "percent"]
     assert len(d["facts"]) == 1
+
+
+# patterns/dates.toml [periods]: the phrase found in a clause, or None (near misses)
+PERIOD_PHRASES = [
+    ("今年1至9月，全省", "今年1至9月"),
+    ("1—9月，全省", "1—9月"),
+    ("截至9月底，全市", "截至9月底"),
+    ("截至目前，全区", "截至目前"),
+    ("前三季度，全省", "前三季度"),
+    ("三季度以来，和平区", "三季度以来"),
+    ("下半年以来，新区", "下半年以来"),
+    ("9月以来，全市", "9月以来"),
+    ("四季度全市将", "四季度"),
+    ("下半年新区将", "下半年"),
+    ("今年以来，全市", "今年以来"),
+    ("“十四五”以来，新区", "“十四五”以来"),
+    ("力争全年引进", "全年"),
+    ("回顾2023年，武汉", "2023年"),
+    ("前8个月，全市", "前8个月"),
+    # near misses: a duration, a bare word, a classifier phrase
+    ("建设周期为8个月", None),
+    ("按季度通报", None),
+    ("以来自日本的投资为主", None),
+]
+
+
+@pytest.mark.parametrize("text, phrase", PERIOD_PHRASES, ids=[p[0] for p in PERIOD_PHRASES])
+def test_period_phrases(text, phrase):
+    from newsie.facts import _rules
+
+    m = _rules().periods.search(text)
+    assert (m.group() if m else None) == phrase

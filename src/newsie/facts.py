@@ -64,6 +64,8 @@ class _Rules:
     breakdown: regex.Pattern[str]
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
+    whole_years: tuple[str, ...]
+    named_year: re.Pattern[str]
     trailing_filler: regex.Pattern[str]
     filler_words: tuple[str, ...]
     delta: regex.Pattern[str]
@@ -115,6 +117,8 @@ def _rules() -> _Rules:
         ),
         each_words=tuple(data["structure"]["each_words"]),
         vague_years=tuple(wording["vague_periods"]),
+        whole_years=tuple(wording["whole_year_periods"]),
+        named_year=re.compile(wording["named_year"]),
         trailing_filler=regex.compile(f"(?:{_alternation(wording['count_fillers'])})+$"),
         filler_words=tuple(wording["count_fillers"]),
         delta=regex.compile(f"(?:{_alternation(wording['delta_words'])})$"),
@@ -371,15 +375,20 @@ class FactBuilder:
             start, _end, tier, phrase = self.periods[k]
             if start >= position or not self._period_applies(start, tier, paragraph, breakdown_paragraph, topic_sentence, current):
                 continue
-            if phrase in self.rules.vague_years:
-                # 回顾2023年，武汉全年… / 截至9月底，和平区今年…: a phrase said earlier
-                # in the same sentence says more
-                sentence = self.bounds.before(start, _SENTENCE_END)
+            whole_year = phrase in self.rules.whole_years
+            if whole_year or phrase in self.rules.vague_years:
+                # 截至9月底，和平区今年…: a phrase said earlier in the same sentence
+                # says more; for 全年 only a year named earlier in the paragraph
+                # (回顾2023年，武汉全年…。全市全年开展…)
+                floor = paragraph if whole_year else self.bounds.before(start, _SENTENCE_END)
                 for j in range(k - 1, -1, -1):
-                    if self.periods[j][0] < sentence:
+                    if self.periods[j][0] < floor:
                         break
-                    if self.periods[j][3] not in self.rules.vague_years:
-                        return self.periods[j][3]
+                    earlier = self.periods[j][3]
+                    if whole_year and not self.rules.named_year.match(earlier):
+                        continue
+                    if earlier not in self.rules.vague_years and earlier not in self.rules.whole_years:
+                        return earlier
             return phrase
         return None
 
