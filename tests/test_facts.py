@@ -179,6 +179,24 @@ RULES = [
     ("天心区新注册企业120家。", "120家", {"category": "enterprises"}),
     ("天心区举办招商推介会8场。", "8场", {"category": "activities"}),
     ("天心区新建5G基站300座。", "300座", {"category": "other"}),
+    # cue words: 台资 is foreign capital; 省外资金 is domestic capital though it holds 外资
+    ("思明区合同利用台资1.6亿美元。", "1.6亿美元", {"category": "foreign_investment"}),
+    ("全省到位省外资金7216.5亿元。", "7216.5亿元", {"category": "funds_in_place"}),
+    # an amount with no words of its own goes on the list before it, or restates it
+    ("全省实际使用外资1205.6亿元人民币，折合约171亿美元。", "约171亿美元", {"category": "foreign_investment"}),
+    ("湖南省实际使用外资14.1亿美元；岳阳市、衡阳市分别为2.3亿美元和1.9亿美元。", "1.9亿美元",
+     {"category": "foreign_investment", "region": ("衡阳市", "430400")}),
+    ("贵阳市观山湖区签约金额48亿元、白云区32亿元。", "32亿元", {"category": "investment", "region": ("白云区", "520113")}),
+    # …but not when it has words of its own
+    ("长沙市实际使用外资14.1亿美元，营业收入5亿元。", "5亿元", {"category": "other"}),
+    # people are people, whoever they are
+    ("本届展会共接待客商3100余人次。", "3100余人次", {"category": "other"}),
+    # the counted noun after the count, a size class in between allowed; it must end the noun
+    ("年底前全区将推动在谈的9个亿元以上项目完成注册。", "9个", {"category": "projects"}),
+    ("每个板块每季度引进5至8个重大项目。", "5至8个", {"category": "projects"}),
+    ("全市组建了12个产业链招商小分队。", "12个", {"category": "other"}),
+    # a place that only describes the noun after the count is not the figure's place
+    ("长沙市政府驻北京、上海、广州、深圳4个招引工作专班各提交项目。", "4个", {"region": ("长沙市", "430100")}),
     # a money amount inside a count's wording is its threshold
     ("天心区引进亿元以上项目12个。", "12个", {"threshold": (E8, "CNY", "at_least")}),
     # the subject is the thing counted: no verb, no threshold (the fact carries it)

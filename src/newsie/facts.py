@@ -49,6 +49,7 @@ class _Rules:
     money_cues: regex.Pattern[str]
     count_category: dict[str, str]
     classifier_category: dict[str, str]
+    unit_category: dict[str, str]
     status_cues: regex.Pattern[str]
     status_kind: dict[str, str]
     periods: re.Pattern[str]
@@ -67,6 +68,7 @@ class _Rules:
     whole_years: tuple[str, ...]
     named_year: re.Pattern[str]
     trailing_filler: regex.Pattern[str]
+    continuation: regex.Pattern[str]
     filler_words: tuple[str, ...]
     delta: regex.Pattern[str]
     verb_between: regex.Pattern[str]
@@ -99,6 +101,7 @@ def _rules() -> _Rules:
         money_cues=regex.compile(f"(?:{_alternation(money_category)})"),
         count_category=count_category,
         classifier_category=dict(data["count_classifier_category"]),
+        unit_category=dict(data["count_unit_category"]),
         status_cues=regex.compile(_alternation(status_kind)),
         status_kind=status_kind,
         periods=prefiltered(period_pattern),  # plain patterns: the standard engine is faster
@@ -121,6 +124,9 @@ def _rules() -> _Rules:
         named_year=re.compile(wording["named_year"]),
         trailing_filler=regex.compile(f"(?:{_alternation(wording['count_fillers'])})+$"),
         filler_words=tuple(wording["count_fillers"]),
+        continuation=regex.compile(
+            rf"(?:{_alternation([*wording['count_fillers'], *wording['restatement_words'], *data['regions']['list_joiners']])}|[，,；;\s])*"
+        ),
         delta=regex.compile(f"(?:{_alternation(wording['delta_words'])})$"),
         verb_between=regex.compile(_alternation(wording["separate_figure_verbs"])),
         # 的 + a name of 2–40 characters (no punctuation) ending in a project head word
@@ -138,6 +144,8 @@ _SENTENCE_END = "。！？!?\n"
 _SEGMENT_END = _SENTENCE_END + "；;"
 _CLAUSE_END = _SEGMENT_END + "，,：:（）()"
 _ITEM_END = _CLAUSE_END + "、"
+# How far after a count its noun may end (9个亿元以上重大产业项目).
+_NOUN_AFTER_REACH = 10
 # Words between a count's noun and the count itself: 企业数达29家, 项目共75个.
 _YEAR = regex.compile(r"(?:19|20)\d{2}年")
 _NO_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」")
@@ -220,6 +228,7 @@ class FactBuilder:
         self.count_ends = sorted(q.end for q in quantities if q.kind == "count")
         self.mentions = self._with_anaphora(list(mentions))
         self.mention_ends_at = {start: end for start, end, _region, _level in self.mentions}
+        self.mention_starts = [m[0] for m in self.mentions]
         self.default_region = self._title_region() or home
         self.topics = self._topics()
         self.topic_starts = [t.start for t in self.topics]
@@ -433,6 +442,9 @@ class FactBuilder:
                         named_project = self._clean_name(before.group(1))
             topic_index, topic = self._topic_at(q.start)
             regions = self._regions_for(q, topic)
+            own = self._item_region(item_start, q)
+            if own is not None:
+                regions = [own]
             if named_project:
                 located = self._project_location(q.end)
                 if located is not None:
@@ -464,6 +476,22 @@ class FactBuilder:
                 facts.append(fact)
         self._link_breakdowns(facts)
         return facts
+
+    def _item_region(self, item_start: int, q: Quantity) -> Region | None:
+        """The place a list item names and nothing else before its figure, the
+        figure ending the item (签约金额48亿元、白云区32亿元): that item's place,
+        whatever the clause's topic. (深圳4个招引工作专班 is not: the place
+        describes the noun after the count.)"""
+        position = q.start
+        if q.end < len(self.text) and self.text[q.end] not in _ITEM_END:
+            return None
+        k = bisect_left(self.mention_starts, item_start)
+        if k == len(self.mentions):
+            return None
+        start, end, region, _level = self.mentions[k]
+        if region is None or self.text[item_start:start].strip() or self.text[end:position].strip():
+            return None
+        return region
 
     def _regions_for(self, q: Quantity, topic: _Topic | None) -> list[Region | None]:
         if topic is None:
@@ -521,10 +549,15 @@ class FactBuilder:
                     best = m
             if best is not None:
                 return rules.money_category[best.group()]
+            continued = self._continued_category(q, facts)
+            if continued is not None:
+                return continued
             clause = self.text[self.bounds.before(q.start, _CLAUSE_END) : q.start]
             if "投资" in clause or "引资" in clause:
                 return "investment"
             return "other"
+        if q.unit in rules.unit_category:
+            return rules.unit_category[q.unit]  # 接待客商3100余人次: people, whoever they are
         head = self._head(window)
         if self.rules.delta.search(head):
             return "other"  # 同比增加11个: a change, not a stock
@@ -534,6 +567,9 @@ class FactBuilder:
                 nearest = m
         if nearest is not None and nearest.end() >= len(head) - 1:
             return rules.count_category[nearest.group()]  # the counted noun is right before the count
+        after = self._noun_after(q)
+        if after is not None:
+            return after
         if q.unit in rules.classifier_category:
             return rules.classifier_category[q.unit]
         if not self._has_noun(head):
@@ -549,6 +585,55 @@ class FactBuilder:
         if nearest is not None and rules.count_category[nearest.group()] == "projects" and nearest.end() >= len(head) - 4:
             return "projects"
         return "other"
+
+    def _continued_category(self, q: Quantity, facts: list[Fact]) -> str | None:
+        """The category of the amount before ``q`` in its sentence, when ``q``'s
+        wording holds nothing but places, that amount, joiners and fillers: it
+        goes on that amount's list (签约金额48亿元、白云区32亿元; 岳阳市、衡阳市分别为
+        2.3亿美元和1.9亿美元) or restates it (1205.6亿元人民币，折合约171亿美元)."""
+        previous = next((f for f in reversed(facts) if self.quantities[f.quantity].kind == "money"), None)
+        if previous is None:
+            return None
+        earlier = self.quantities[previous.quantity]
+        if earlier.start < self.bounds.before(q.start, _SENTENCE_END):
+            return None
+        words = []
+        position = earlier.end
+        for start, end in self._spans_between(earlier.end, q.start):
+            words.append(self.text[position:start])
+            position = max(position, end)
+        words.append(self.text[position : q.start])
+        return previous.category if self.rules.continuation.fullmatch("".join(words).translate(_NO_QUOTES)) else None
+
+    def _spans_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Region mentions and quantities inside [start, end), in order."""
+        spans = []
+        k = bisect_left(self.mention_starts, start)
+        while k < len(self.mentions) and self.mentions[k][0] < end:
+            spans.append((self.mentions[k][0], self.mentions[k][1]))
+            k += 1
+        k = bisect_left(self.quantity_starts, start)
+        while k < len(self.quantities) and self.quantities[k].start < end:
+            spans.append((self.quantities[k].start, self.quantities[k].end))
+            k += 1
+        return sorted(s for s in spans if s[1] <= end)
+
+    def _noun_after(self, q: Quantity) -> str | None:
+        """The category of a noun right after a count (推动在谈的9个亿元以上项目; 每季度引进
+        5至8个重大项目), a size class in between allowed; None when a verb or a
+        boundary comes first."""
+        position = q.end
+        k = bisect_left(self.quantity_starts, position)
+        if k < len(self.quantities) and self.quantities[k].start == position and self.quantities[k].kind == "money":
+            position = self.quantities[k].end
+        end = min(self.bounds.after(position, _ITEM_END), position + _NOUN_AFTER_REACH)
+        m = self.rules.count_cues.search(self.text, position, end)
+        if m is None or self.rules.verb_between.search(self.text, position, m.start()):
+            return None
+        # the cue must end the noun: 12个产业链招商小分队 counts teams, not 招商
+        if m.end() < len(self.text) and self.text[m.end()] not in _ITEM_END and not self.rules.verb_between.match(self.text, m.end()):
+            return None
+        return self.rules.count_category[m.group()]
 
     def _has_noun(self, head: str) -> bool:
         """Whether the wording before a count names a thing (not only a verb such as 签约)."""
