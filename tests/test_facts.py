@@ -192,13 +192,15 @@ RULES = [
     # people are people, whoever they are
     ("本届展会共接待客商3100余人次。", "3100余人次", {"category": "other"}),
     # the counted noun after the count, a size class in between allowed; it must end the noun
-    ("年底前全区将推动在谈的9个亿元以上项目完成注册。", "9个", {"category": "projects"}),
+    ("年底前全区将推动在谈的9个亿元以上项目完成注册。", "9个", {"category": "projects", "threshold": (E8, "CNY", "at_least")}),
     ("每个板块每季度引进5至8个重大项目。", "5至8个", {"category": "projects"}),
     ("全市组建了12个产业链招商小分队。", "12个", {"category": "other"}),
     # a place that only describes the noun after the count is not the figure's place
     ("长沙市政府驻北京、上海、广州、深圳4个招引工作专班各提交项目。", "4个", {"region": ("长沙市", "430100")}),
     # a money amount inside a count's wording is its threshold
     ("天心区引进亿元以上项目12个。", "12个", {"threshold": (E8, "CNY", "at_least")}),
+    ("全区亿元楼宇总数达到39幢。", "39幢", {"threshold": (E8, "CNY", "exact")}),
+    ("全区引进亿元以上项目12个，签约企业8家。", "8家", {"threshold": None}),
     # the subject is the thing counted: no verb, no threshold (the fact carries it)
     ("全市新引进2亿元以上重大项目45个以上。", "45个以上", {"subject": "重大项目", "metric": "新引进2亿元以上重大项目"}),
     ("其中百亿项目3个。", "3个", {"subject": "项目", "threshold": (100 * E8, "CNY", "exact")}),

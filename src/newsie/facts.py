@@ -532,10 +532,16 @@ class FactBuilder:
                 if other.end <= item_start:
                     break
                 if other.kind == "money":
-                    between = self.text[other.end : q.start]
+                    # 亿元楼宇总数达到39幢: the fillers before the count are no verb
+                    between = self._without_fillers(self.text[other.end : q.start])
                     if len(between) <= 16 and not self.rules.verb_between.search(between):
                         found[index] = k
                     break
+            if index not in found and index + 1 < len(self.quantities):
+                # 在谈的9个亿元以上项目: the size class right after the count, a noun after it
+                after = self.quantities[index + 1]
+                if after.kind == "money" and after.start == q.end and after.end < len(self.text) and self.text[after.end] not in _ITEM_END:
+                    found[index] = index + 1
         return found
 
     def _category(self, q: Quantity, window: str, facts: list[Fact]) -> str:
