@@ -95,3 +95,20 @@ def test_recorded_dev_score_meets_bar() -> None:
 def test_model_fits_size_budget() -> None:
     size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())
     assert size <= 20 * 1024 * 1024
+
+
+def test_spacy_loads_the_model_without_importing_newsie() -> None:
+    """The tokenizer is registered through an entry point (pyproject.toml), so
+    plain ``spacy.load`` works on the packaged model folder."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, spacy\n"
+        "assert 'newsie' not in sys.modules\n"
+        f"nlp = spacy.load({str(MODEL_DIR)!r})\n"
+        "print(nlp.tokenizer.__class__.__name__, len(nlp('沈晓明')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["CharJiebaTokenizer", "3"]

@@ -11,9 +11,9 @@ writes two extra per-character features that the tok2vec layer hashes:
   jieba POS flag, e.g. ``B-nr``.
 
 The tokenizer is registered in spaCy's registry under
-``newsie.CharJiebaTokenizer.v1``; the saved pipeline's config names it, so this
-module must be imported before ``spacy.load`` — :class:`StatisticalNER` does
-that by living here. Training (``scripts/train_ner.py``) uses the same code,
+``newsie.CharJiebaTokenizer.v1`` and announced through the ``spacy_tokenizers``
+entry point (pyproject.toml), so ``spacy.load`` on the model folder finds it
+without importing newsie first. Training (``scripts/train_ner.py``) uses the same code,
 so features are identical at training and inference time.
 
 Labels (newsie contract): PERSON (CLUENER name), ORG (company, organization),
