@@ -4,10 +4,11 @@ Checks that every quantity text is found at its occurrence in the article (the s
 gold indexes normalized/000_seed.txt), enums and value/range fields are well formed,
 quantity spans do not overlap, distractors and periods occur in the text, facts point
 at listed quantities, parents point at earlier facts and regions have 6-digit codes or
-null. Run: python corpus/check_gold.py
+null (6 digits; towns 9). Run: python corpus/check_gold.py [CORPUS_DIR]
 """
 import json, glob, re, os, sys
-C=os.path.dirname(os.path.abspath(__file__))
+# the corpus folder: this script's own, or the one given (python corpus/check_gold.py corpus/heldout)
+C=os.path.abspath(sys.argv[1]) if len(sys.argv)>1 else os.path.dirname(os.path.abspath(__file__))
 KINDS={'money','count','percent','measure','duration'}
 QUALS={'exact','approx','at_least','more_than','at_most','less_than','range'}
 CATS={'investment','funds_in_place','foreign_investment','projects','enterprises','activities','other'}
@@ -51,7 +52,7 @@ for g in sorted(glob.glob(C+'/gold/*.json')):
         if f['category'] not in CATS or f['status'] not in ('target','actual'): errs.append(('fenum',f['key']))
         if f['parent'] is not None and f['parent'] not in keys: errs.append(('parent',f['key']))
         r=f['region']
-        if r is None or set(r)!={'name','adcode'} or (r['adcode'] is not None and not re.match(r'^\d{6}$',r['adcode'])): errs.append(('region',f['key']))
+        if r is None or set(r)!={'name','adcode'} or (r['adcode'] is not None and not re.match(r'^(?:\d{6}|\d{9})$',r['adcode'])): errs.append(('region',f['key']))
         if f['period'] is not None and f['period'] not in t: errs.append(('period',f['key']))
         keys.add(f['key'])
     tot_q+=len(d['quantities']); tot_f+=len(d['facts'])

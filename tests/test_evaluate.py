@@ -56,6 +56,29 @@ def test_newsie_meets_its_targets_on_the_corpus():
     assert set(report.by_rendering) == {"plain", "trad", "gbk", "html"}
 
 
+@pytest.mark.parametrize("folder", [CORPUS, CORPUS / "heldout"], ids=["corpus", "heldout"])
+def test_gold_is_consistent(folder):
+    """corpus/check_gold.py: spans at their occurrences, enums, codes, parents."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(CORPUS / "check_gold.py"), str(folder)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_newsie_on_the_held_out_set():
+    """corpus/heldout was written after the rules and is never tuned on (its
+    README): these floors guard against regressions, they are not targets."""
+    report = evaluate(CORPUS / "heldout")
+    total = report.total
+    assert len(report.by_rendering) == 1  # plain articles only
+    assert total.facts.f1 >= 0.90
+    assert total.quantities.f1 >= 0.95
+    assert total.accuracy("status") >= 0.90
+    assert total.accuracy("period") >= 0.85
+    assert total.accuracy("region") >= 0.75
+
+
 def test_evaluate_command(tmp_path, capsys):
     out = tmp_path / "scores.json"
     assert main(["evaluate", str(CORPUS), "--json", str(out)]) == 0
