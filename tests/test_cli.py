@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import orjson
 
@@ -72,3 +73,16 @@ def test_ner_option_reaches_the_workers(tmp_path):
         labelled[mode] = {(e["text"], e["label"]) for d in _lines(out) for e in d["entities"]}
     assert ("沈晓明", "PERSON") not in labelled["off"]
     assert {("沈晓明", "PERSON"), ("华为技术有限公司", "ORG")} <= labelled["quantity_sentences"]
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`newsie evaluate corpus | head -1`: no traceback when the reader leaves."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus" / "heldout"
+    reader = subprocess.Popen([sys.executable, "-m", "newsie", "evaluate", str(corpus), "--errors"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # the reader leaves after one line
+    _, err = reader.communicate(timeout=300)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert reader.returncode == 141

@@ -172,6 +172,9 @@ RULES = [
     # …while 今年 after a cut-off date is that cut-off
     ("截至9月底，和平区今年新引进企业76家。", "76家", {"period": "截至9月底"}),
     ("长沙市完成年度目标任务589亿元的37.22%。", "589亿元", {"status": "target"}),
+    # a quoted goal named after the figures; a quotation that is no goal stays actual
+    ("按照“全年签约项目200个、签约额500亿元”的目标，和平区将开展行动。", "500亿元", {"status": "target"}),
+    ("和平区“十四五”以来引进项目200个，被评为“招商引资先进区”。", "200个", {"status": "actual"}),
     # categories from the wording
     ("天心区实际使用外资3亿美元。", "3亿美元", {"category": "foreign_investment"}),
     ("天心区实际到位资金50亿元。", "50亿元", {"category": "funds_in_place"}),

@@ -52,6 +52,7 @@ class _Rules:
     unit_category: dict[str, str]
     status_cues: regex.Pattern[str]
     status_kind: dict[str, str]
+    quoted_goal_after: tuple[str, ...]
     periods: re.Pattern[str]
     anaphora: regex.Pattern[str]
     anaphora_level: dict[str, str]
@@ -104,6 +105,7 @@ def _rules() -> _Rules:
         unit_category=dict(data["count_unit_category"]),
         status_cues=regex.compile(_alternation(status_kind)),
         status_kind=status_kind,
+        quoted_goal_after=tuple(status["quoted_goal_after"]),
         periods=prefiltered(period_pattern),  # plain patterns: the standard engine is faster
         anaphora=regex.compile(_alternation(regions)),
         anaphora_level=dict(regions),
@@ -724,8 +726,11 @@ class FactBuilder:
 
     def _status(self, position: int) -> str:
         """target when a target cue comes before the figure in its ；-segment, or
-        before the sentence's first figure (全市争取…：the whole sentence is the goal)."""
+        before the sentence's first figure (全市争取…：the whole sentence is the goal),
+        or when the figure is in a quoted goal (按照“全年签约项目200个”的目标)."""
         sentence_start = self.bounds.before(position, _SENTENCE_END)
+        if self._in_quoted_goal(position, sentence_start):
+            return "target"
         segment_start = self.bounds.before(position, _SEGMENT_END)
         k = bisect_left(self.quantity_starts, sentence_start)
         first_clause_end = self.quantity_starts[k] if k < len(self.quantity_starts) else position
@@ -743,6 +748,13 @@ class FactBuilder:
             if cue_start >= segment_start or (kind == "target" and cue_start < first_clause_end):
                 status = kind
         return status
+
+    def _in_quoted_goal(self, position: int, sentence_start: int) -> bool:
+        opening = self.text.rfind("“", sentence_start, position)
+        if opening < 0 or self.text.find("”", opening, position) >= 0:
+            return False
+        closing = self.text.find("”", position, position + MAX_REACH)
+        return closing >= 0 and self.text.startswith(self.rules.quoted_goal_after, closing + 1)
 
     def _is_peer_switch(self, topic_index: int) -> bool:
         """Whether this topic replaced a different region (a new peer in a list)."""
