@@ -480,7 +480,9 @@ training and at inference.
 - Seed {TRAIN_SEED}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS=1); spaCy {spacy.__version__}.
 - Training wall time: {state["train"]["seconds"] / 60:.1f} min, stopped by {state["train"]["stopped_by"]};
   the packaged weights are `model-best` (best dev ents_f over all labels, checked every
-  300 steps). Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
+  300 steps){best_step_note(SCRATCH / ("train-resume.log" if state.get("train_resume") else "train.log"))}. The run is
+  deterministic, but the wall-clock budget makes the number of steps depend on the machine's
+  speed. Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
 - Packaged with `nlp.to_disk` (weights only, no optimizer state): {p["size_bytes"] / 1e6:.2f} MB.
 
 ## Dev scores (exact entity spans, held-out dev split)
@@ -504,6 +506,19 @@ machine load average {p["load_average_1min"]} on 2 shared cores at the time, so 
 ```ini
 {config_text}```
 """
+
+
+def best_step_note(log: Path) -> str:
+    """", at step N (ents_f F)" from a spaCy training log's table, or ""."""
+    best: tuple[float, int] | None = None
+    if log.exists():
+        for line in log.read_text(encoding="utf-8").splitlines():
+            cells = line.split()
+            if len(cells) == 8 and cells[0].isdigit() and cells[1].isdigit():
+                score = (float(cells[4]), int(cells[1]))
+                if best is None or score[0] > best[0]:
+                    best = score
+    return f", at step {best[1]:,} (ents_f {best[0]:.2f})" if best else ""
 
 
 def vectors_note(state: dict[str, Any]) -> str:
