@@ -300,7 +300,7 @@ def resume_config(scratch: Path, source: Path) -> Path:
     return path
 
 
-def train(scratch: Path | None = None, max_minutes: float = 45.0, resume: bool = False, max_steps: int | None = None) -> dict[str, Any]:
+def train(scratch: Path | None = None, max_minutes: float = 60.0, resume: bool = False, max_steps: int | None = None) -> dict[str, Any]:
     """Run ``spacy train`` in a 1-thread subprocess under a wall-clock budget.
 
     A subprocess, because spaCy's loop has no time limit: on timeout it is
@@ -560,7 +560,7 @@ def main() -> None:
     global CONFIG, SCRATCH
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["measure", "convert", "vectors", "train", "resume", "package", "all"])
-    parser.add_argument("--max-minutes", type=float, default=45.0, help="wall-clock budget for training")
+    parser.add_argument("--max-minutes", type=float, default=60.0, help="wall-clock budget for training")
     parser.add_argument("--max-steps", type=int, default=None,
                         help="stop after this many steps (with a large --max-minutes: the same steps on any machine)")
     parser.add_argument("--config", type=Path, default=CONFIG, help="training config (default: configs/ner.cfg)")
