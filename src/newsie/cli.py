@@ -43,7 +43,6 @@ from newsie.runner import (
 )
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed writer
 
 
 def _size(text: str) -> int:
@@ -149,15 +148,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if args.command == "extract":
-            return _extract(args)
-        if args.command == "evaluate":
-            return _evaluate(args)
-    except BrokenPipeError:
-        # `newsie evaluate corpus | head`: the reader left; stop quietly, as other
-        # command-line tools do (and keep Python from complaining at exit).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+            code = _extract(args)
+        elif args.command == "evaluate":
+            code = _evaluate(args)
+        else:  # pragma: no cover - argparse rejects unknown commands
+            return EXIT_USAGE
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:  # newsie evaluate corpus | head: the reader left, stop quietly like extract
+        _quiet_stdout()
+        return EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:
