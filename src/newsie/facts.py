@@ -484,14 +484,13 @@ class FactBuilder:
         figure ending the item (签约金额48亿元、白云区32亿元): that item's place,
         whatever the clause's topic. (深圳4个招引工作专班 is not: the place
         describes the noun after the count.)"""
-        position = q.start
         if q.end < len(self.text) and self.text[q.end] not in _ITEM_END:
             return None
         k = bisect_left(self.mention_starts, item_start)
         if k == len(self.mentions):
             return None
         start, end, region, _level = self.mentions[k]
-        if region is None or self.text[item_start:start].strip() or self.text[end:position].strip():
+        if region is None or self.text[item_start:start].strip() or self.text[end : q.start].strip():
             return None
         return region
 
@@ -539,11 +538,12 @@ class FactBuilder:
                     if len(between) <= 16 and not self.rules.verb_between.search(between):
                         found[index] = k
                     break
-            if index not in found and index + 1 < len(self.quantities):
+            if index not in found:
                 # 在谈的9个亿元以上项目: the size class right after the count, a noun after it
-                after = self.quantities[index + 1]
-                if after.kind == "money" and after.start == q.end and after.end < len(self.text) and self.text[after.end] not in _ITEM_END:
-                    found[index] = index + 1
+                after = self._size_class_after(q)
+                size_end = self.quantities[after].end if after is not None else len(self.text)
+                if after is not None and size_end < len(self.text) and self.text[size_end] not in _ITEM_END:
+                    found[index] = after
         return found
 
     def _category(self, q: Quantity, window: str, facts: list[Fact]) -> str:
@@ -626,14 +626,19 @@ class FactBuilder:
             k += 1
         return sorted(s for s in spans if s[1] <= end)
 
+    def _size_class_after(self, q: Quantity) -> int | None:
+        """Index of the money amount that starts right where count ``q`` ends (9个亿元以上项目)."""
+        k = bisect_left(self.quantity_starts, q.end)
+        if k < len(self.quantities) and self.quantities[k].start == q.end and self.quantities[k].kind == "money":
+            return k
+        return None
+
     def _noun_after(self, q: Quantity) -> str | None:
         """The category of a noun right after a count (推动在谈的9个亿元以上项目; 每季度引进
         5至8个重大项目), a size class in between allowed; None when a verb or a
         boundary comes first."""
-        position = q.end
-        k = bisect_left(self.quantity_starts, position)
-        if k < len(self.quantities) and self.quantities[k].start == position and self.quantities[k].kind == "money":
-            position = self.quantities[k].end
+        after = self._size_class_after(q)
+        position = self.quantities[after].end if after is not None else q.end
         end = min(self.bounds.after(position, _ITEM_END), position + _NOUN_AFTER_REACH)
         m = self.rules.count_cues.search(self.text, position, end)
         if m is None or self.rules.verb_between.search(self.text, position, m.start()):
