@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsie import entities, facts
-from newsie._prefilter import first_char_class, prefiltered
+from newsie._prefilter import first_char_class, lookahead, prefiltered
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,44 @@ def test_unbounded_patterns_are_left_alone(pattern):
 
 def test_flags_it_does_not_model_are_left_alone():
     assert first_char_class("abc", re.IGNORECASE) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        # a match starting with digits goes on with 年 right after them
+        (r"\d{4}年", r"(?=\d*[年])"),
+        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d*[年])"),  # 个 follows digits only after 前
+        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d*[/\-\.])"),  # later digits do not matter
+        (r"[\d一]{1,3}月", r"(?=[一]|\d*[一月])"),  # the class goes on after its digits
+        (r"\d+(?:年|个月)", r"(?=\d*[个年])"),
+    ],
+)
+def test_digit_starts_must_be_followed_by_what_the_pattern_allows(pattern, expected):
+    assert lookahead(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\d+", r"(?=[\d])"),  # digits alone are a match: no test after them
+        (r"\d{2}(?:年)?", r"(?=[\d])"),
+        (r"年\d+", r"(?=[年])"),  # no match starts with a digit
+        (r"\w+x", r"(?=[\w])"),  # \w is not only digits: left to the class test
+    ],
+)
+def test_no_digit_test_where_it_could_drop_a_match(pattern, expected):
+    assert lookahead(pattern) == expected
+
+
+TRICKY = [r"\d{4}年", r"[\d一]{1,3}月", r"(?:19|20)\d{2}[-/.]\d{1,2}", r"\d+(?:年|个月)", r"\d*年内|\d{2}月"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789年月个一-/.内x", max_size=40))
+def test_the_digit_test_never_changes_matches(text):
+    for pattern in TRICKY:
+        assert [m.span() for m in re.compile(pattern).finditer(text)] == [m.span() for m in prefiltered(pattern).finditer(text)]
 
 
 def _date_and_period_patterns() -> list[str]:
