@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsie import entities, facts
-from newsie._prefilter import first_char_class, lookahead, prefiltered
+from newsie._prefilter import dispatched, first_char_class, lookahead, prefiltered
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,7 @@ from newsie._prefilter import first_char_class, lookahead, prefiltered
         (r"\d+", r"[\d]"),
         ("[a-c]d", "[a-c]"),
         (r"\bfoo", "[f]"),  # anchors are zero-width
+        (r"(?<=a)b", "[b]"),  # and so are lookarounds
         ("前(?:个)?月", "[前]"),
         (r"(a)\1", "[a]"),  # a back-reference after the first character is fine
         ("(?:今年|去年)?前[一二]季度", "[今前去]"),  # 前 is required: 一二 never start a match
@@ -37,7 +38,6 @@ def test_first_characters(pattern, expected):
         "(?:ab)?",
         ".b",  # any character
         "[^a]b",  # a negated class
-        r"(?<=a)b",  # lookbehind: not modelled
         r"(a)?\1",  # a back-reference that may come first is not
         r"\Wx",  # a negated category
     ],
@@ -55,11 +55,11 @@ def test_flags_it_does_not_model_are_left_alone():
     ("pattern", "expected"),
     [
         # a match starting with digits goes on with 年 right after them
-        (r"\d{4}年", r"(?=\d*[年])"),
-        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d*[年])"),  # 个 follows digits only after 前
-        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d*[/\-\.])"),  # later digits do not matter
-        (r"[\d一]{1,3}月", r"(?=[一]|\d*[一月])"),  # the class goes on after its digits
-        (r"\d+(?:年|个月)", r"(?=\d*[个年])"),
+        (r"\d{4}年", r"(?=\d+[年])"),
+        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d+[年])"),  # 个 follows digits only after 前
+        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d+[/\-\.])"),  # later digits do not matter
+        (r"[\d一]{1,3}月", r"(?=[一]|\d+[一月])"),  # the class goes on after its digits
+        (r"\d+(?:年|个月)", r"(?=\d+[个年])"),
     ],
 )
 def test_digit_starts_must_be_followed_by_what_the_pattern_allows(pattern, expected):
@@ -89,21 +89,48 @@ def test_the_digit_test_never_changes_matches(text):
         assert [m.span() for m in re.compile(pattern).finditer(text)] == [m.span() for m in prefiltered(pattern).finditer(text)]
 
 
-def _date_and_period_patterns() -> list[str]:
-    return [entities._patterns().dates.pattern, facts._rules().periods.pattern]
+def _shipped_and_plain() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """The date and period patterns as newsie compiles them, and as plain alternations of the data."""
+    local, section = facts.period_alternatives()
+    plain_periods = "|".join(
+        [f"(?P<local>{'|'.join(f'(?:{p})' for p in local)})", f"(?P<section>{'|'.join(f'(?:{p})' for p in section)})"]
+    )
+    plain_dates = "|".join(f"(?:{p})" for p in entities.date_alternatives())
+    return [(entities._patterns().dates, re.compile(plain_dates)), (facts._rules().periods, re.compile(plain_periods))]
 
 
-def test_the_shipped_date_patterns_are_prefiltered():
-    for pattern in _date_and_period_patterns():
-        assert pattern.startswith("(?=["), pattern[:40]
+def test_the_shipped_date_patterns_are_prefiltered_and_dispatched():
+    for shipped, _plain in _shipped_and_plain():
+        assert shipped.pattern.startswith("(?=["), shipped.pattern[:40]
+        assert "(?=[目])" in shipped.pattern or "(?=[目" in shipped.pattern, "目前 has a branch of its own"
 
 
 ALPHABET = "0123456789年月日底末初前第一二三四五六七八九十季度上下半今去本全内截至止以来目“”十五个份旬号-/.至到—~，。\n项目亿元"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=80))
-def test_prefiltered_date_patterns_match_exactly_like_the_plain_ones(text):
-    for shipped in _date_and_period_patterns():
-        plain = re.compile(shipped[shipped.index("(?:") + 3 : -1])  # strip (?=[…])(?: … )
-        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in re.compile(shipped).finditer(text)]
+def test_shipped_date_patterns_match_exactly_like_the_plain_alternations(text):
+    for shipped, plain in _shipped_and_plain():
+        expected = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in shipped.finditer(text)] == expected
+
+
+PARTS = ["目前", "截至目前", r"(?:今年|\d{4}年)?前\d个月", r"\d{1,2}月", r"[一二]月", "前[一二]季度", r"(?:19|20)\d{2}年"]
+
+
+def test_dispatch_gives_each_start_character_its_parts_in_order():
+    pattern = dispatched(PARTS)
+    assert "(?=[目])(?:(?:目前))" in pattern
+    assert r"(?=[前])(?:(?:(?:今年|\d{4}年)?前\d个月)|(?:前[一二]季度))" in pattern  # order kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789年月个一二前今目截至季度", max_size=40))
+def test_dispatch_never_changes_matches(text):
+    plain = re.compile("|".join(f"(?:{p})" for p in PARTS))
+    assert [m.span() for m in re.compile(dispatched(PARTS)).finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_dispatch_falls_back_to_the_plain_alternation_when_a_start_is_unbounded():
+    assert dispatched(["目前", ".年"]) == "(?:目前)|(?:.年)"

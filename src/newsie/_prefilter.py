@@ -20,6 +20,7 @@ still with identical matches.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 try:  # the parser behind re.compile; private, so a failure means "no prefilter"
@@ -66,8 +67,66 @@ def lookahead(pattern: str, flags: int = 0) -> str | None:
     if followers is None or not digit_starts:
         return f"(?={first})"
     others = "".join(sorted(starts - digit_starts))
-    after_digits = r"\d*[" + "".join(sorted(followers)) + "]"
+    after_digits = r"\d+[" + "".join(sorted(followers)) + "]"
     return f"(?=[{others}]|{after_digits})" if others else f"(?={after_digits})"
+
+
+def dispatched(parts: Sequence[str]) -> str:
+    """The alternation of ``parts`` (in this order: the first that matches
+    wins), written so that each position tries only the parts that can
+    start with its character: ``(?=[目])(?:目前|截至目前)|(?=[今])(?:…)…``.
+
+    ``re`` tries every branch of an alternation in turn, and in the date
+    patterns most branches open with an optional year (今年|去年|\\d{4}年),
+    so even a position where only one branch can match pays for all of
+    them. The matches are the same: a part that cannot start with the
+    character fails there anyway, and the parts that can keep their order.
+    Parts must not hold groups (they may appear several times); when a
+    part's first characters cannot be bounded, the plain alternation is
+    returned.
+    """
+    plain = "|".join(f"(?:{p})" for p in parts)
+    if _p is None:
+        return plain
+    literals: list[set[str]] = []  # per part: the characters it can start with …
+    classes: list[set[str]] = []  # … and the class items (\d, ranges) it can start with
+    try:
+        for part in parts:
+            items, nullable = _first(_p.parse(part))
+            if nullable or not items:
+                return plain
+            literals.append({c for c in map(_unescape, items) if c is not None})
+            classes.append({i for i in items if _unescape(i) is None})
+    except (_Unknown, re.error, AttributeError, TypeError, ValueError):
+        return plain
+
+    def alternation(members: Sequence[int]) -> str:
+        return "|".join(f"(?:{parts[k]})" for k in members)
+
+    # One branch per set of characters that start the same parts.
+    chars_of_members: dict[tuple[int, ...], list[str]] = {}
+    all_literals = sorted(set().union(*literals))
+    for char in all_literals:
+        members = tuple(
+            k for k in range(len(parts)) if char in literals[k] or any(re.match(f"[{item}]", char) for item in classes[k])
+        )
+        chars_of_members.setdefault(members, []).append(char)
+    branches = [f"(?=[{''.join(map(re.escape, chars))}])(?:{alternation(members)})" for members, chars in chars_of_members.items()]
+    with_classes = [k for k in range(len(parts)) if classes[k]]
+    if with_classes:
+        # Other characters matched by a class: the parts that start with one.
+        not_listed = f"(?![{''.join(map(re.escape, all_literals))}])" if all_literals else ""
+        branches.append(f"{not_listed}(?=[{''.join(sorted(set().union(*classes)))}])(?:{alternation(with_classes)})")
+    return "|".join(branches)
+
+
+def _unescape(item: str) -> str | None:
+    """The character of a literal class item (as :func:`_escape` writes it), or None for \\d, ranges …"""
+    if len(item) == 1:
+        return item
+    if len(item) == 2 and item[0] == "\\" and item not in (r"\d", r"\w", r"\s"):
+        return item[1]
+    return None
 
 
 def prefiltered(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -79,6 +138,10 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern[str]:
 def _escape(char: int) -> str:
     return re.escape(chr(char))
 
+
+# Items that consume nothing; leaving them out of the analysis only widens
+# the sets it computes.
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
 
 _DIGIT = re.compile(r"\d")  # what \d matches in a str pattern: Unicode decimal digits
 
@@ -145,7 +208,7 @@ def _read(seq: Any, state: _State, found: set[str]) -> _State:
                 if rounds >= low:
                     ends.append(current)
             start, in_digits = any(e[0] for e in ends), any(e[1] for e in ends)
-        elif name != "AT":
+        elif name not in _ZERO_WIDTH:
             raise _Unknown(name)
     return start, in_digits
 
@@ -171,9 +234,9 @@ def _first(seq: Any) -> tuple[set[str], bool]:
             low, _high, sub = arg
             sub_items, nullable = _first(sub)
             nullable = nullable or low == 0
-        elif name == "AT":
-            continue  # anchors are zero-width
-        else:  # ANY, NOT_LITERAL, GROUPREF, ASSERT … : do not guess
+        elif name in _ZERO_WIDTH:
+            continue  # anchors and lookarounds consume nothing
+        else:  # ANY, NOT_LITERAL, GROUPREF … : do not guess
             raise _Unknown(name)
         items |= sub_items
         if not nullable:

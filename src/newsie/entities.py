@@ -26,7 +26,7 @@ from functools import cache
 
 import regex
 
-from newsie._prefilter import prefiltered
+from newsie._prefilter import dispatched, prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
 from newsie.resources import pattern_path
@@ -64,22 +64,27 @@ def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-@cache
-def _patterns() -> _Patterns:
+def date_alternatives() -> list[str]:
+    """The DATE patterns of ``patterns/dates.toml``, longest pattern first (the order they are tried in)."""
     with open(pattern_path("dates.toml"), "rb") as f:
         dates = tomllib.load(f)
+    parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
+    return sorted(parts, key=len, reverse=True)
+
+
+@cache
+def _patterns() -> _Patterns:
     with open(pattern_path("entities.toml"), "rb") as f:
         entity_data = tomllib.load(f)
     gov, person, org = entity_data["gov"], entity_data["person"], entity_data["org"]
     with open(pattern_path("facts.toml"), "rb") as f:
         project_heads = tomllib.load(f)["wording"]["project_heads"]  # 项目, 基地, 产业园 …: not company names
     not_in_name = regex.escape(person["not_in_name"])
-    date_parts = dates["dates"]["patterns"] + dates["periods"]["local"] + dates["periods"]["section"]
     bodies = _alternation(gov["bodies"])
     not_after = regex.escape(gov["not_followed_by"])
     return _Patterns(
         # plain patterns: the standard library's engine scans them faster
-        dates=prefiltered("|".join(f"(?:{p})" for p in sorted(date_parts, key=len, reverse=True))),
+        dates=prefiltered(dispatched(date_alternatives())),
         gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
         gov_after_place=regex.compile(rf"\G(?:{bodies})(?![{not_after}])"),
         # the name is the group; two or three Han characters, then not another Han

@@ -32,7 +32,7 @@ from functools import cache
 
 import regex
 
-from newsie._prefilter import prefiltered
+from newsie._prefilter import dispatched, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
@@ -79,6 +79,13 @@ class _Rules:
     respectively: regex.Pattern[str]
 
 
+def period_alternatives() -> tuple[list[str], list[str]]:
+    """The local and the section period patterns of ``patterns/dates.toml``, in their order."""
+    with open(pattern_path("dates.toml"), "rb") as f:
+        periods = tomllib.load(f)["periods"]
+    return periods["local"], periods["section"]
+
+
 @cache
 def _rules() -> _Rules:
     with open(pattern_path("facts.toml"), "rb") as f:
@@ -89,11 +96,8 @@ def _rules() -> _Rules:
     status_kind = {w: "target" for w in status["target"]}
     status_kind.update({w: "none" for w in status["not_target"]})
     status_kind.update({w: "actual" for w in status["actual_after_target"]})
-    with open(pattern_path("dates.toml"), "rb") as f:
-        periods = tomllib.load(f)["periods"]
-    period_pattern = "|".join(
-        [f"(?P<local>{'|'.join(f'(?:{p})' for p in periods['local'])})", f"(?P<section>{'|'.join(f'(?:{p})' for p in periods['section'])})"]
-    )
+    local, section = period_alternatives()
+    period_pattern = f"(?P<local>{dispatched(local)})|(?P<section>{dispatched(section)})"
     regions = data["region_anaphora"]
     wording = data["wording"]
     return _Rules(
