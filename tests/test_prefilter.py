@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsie import entities, facts
-from newsie._prefilter import dispatched, first_char_class, lookahead, prefiltered
+from newsie._prefilter import Scanner, dispatched, first_char_class, lookahead, prefiltered
 
 
 @pytest.mark.parametrize(
@@ -47,8 +47,20 @@ def test_unbounded_patterns_are_left_alone(pattern):
     assert prefiltered(pattern).pattern == pattern
 
 
-def test_flags_it_does_not_model_are_left_alone():
-    assert first_char_class("abc", re.IGNORECASE) is None
+def test_case_is_left_to_the_flag():
+    assert first_char_class("abc", re.IGNORECASE) == "[a]"  # compiled with IGNORECASE: a or A
+    assert [m.span() for m in Scanner(re.compile("abc", re.IGNORECASE)).matches("xABC abc")] == [(1, 4), (5, 8)]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\d+[年月]", r"(?<![0-9])\d+个", "目前|截至目前", r"a*b", r"(?:约)?\d+(?:亿元|个)", r".x"],
+)
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="0123456789年月个约亿元目前截至abx", max_size=40))
+def test_the_scanner_finds_what_finditer_finds(pattern, text):
+    compiled = re.compile(pattern)
+    assert [m.span() for m in Scanner(compiled).matches(text)] == [m.span() for m in compiled.finditer(text)]
 
 
 @pytest.mark.parametrize(

@@ -135,3 +135,27 @@ def test_numbers_in_context_keep_their_offsets():
     found = find_quantities(text).quantities
     assert [q.text for q in found] == ["2亿元以上", "45个以上", "百亿", "3个", "50亿元以上", "3个"]
     assert [text[q.start : q.end] for q in found] == [q.text for q in found]
+
+
+# ---------------------------------------------------------------- the scan
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newsie.quantities import lexicon  # noqa: E402
+
+# digits, numerals, qualifiers and their look-alikes (签约, 大约, 扩大), units, separators
+SCAN_ALPHABET = "0123456789.,%一二两三十百千万亿点零〇约签大扩超过近逾不足低于至少多接将最个家亿元美元人次年月—-~到和项目A"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SCAN_ALPHABET, max_size=60))
+def test_the_candidate_scan_finds_exactly_what_the_pattern_finds(text):
+    lex = lexicon()
+    assert [m.span() for m in lex.scanner.matches(text)] == [m.span() for m in lex.pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["签约270个", "扩大2倍", "约2亿元", "12.5亿元", "二十三个", "2023年引进45个", "百分之三十"])
+def test_the_candidate_scan_on_near_misses(text):
+    lex = lexicon()
+    assert [m.span() for m in lex.scanner.matches(text)] == [m.span() for m in lex.pattern.finditer(text)]

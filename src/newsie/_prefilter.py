@@ -39,8 +39,9 @@ def first_char_class(pattern: str, flags: int = 0) -> str | None:
     """A regex character class matching every character a match of
     ``pattern`` can start with, or None when that cannot be bounded
     (the pattern can match the empty string, or starts with ``.``, a
-    negated class, a back-reference …)."""
-    if _p is None or flags & (re.IGNORECASE | re.VERBOSE):
+    negated class, a back-reference …). Under IGNORECASE the class is
+    meant to be used with that flag too."""
+    if _p is None:
         return None
     try:
         items, nullable = _first(_p.parse(pattern, flags))
@@ -49,6 +50,50 @@ def first_char_class(pattern: str, flags: int = 0) -> str | None:
     if nullable or not items:
         return None
     return "[" + "".join(sorted(items)) + "]"
+
+
+class Scanner:
+    """``pattern.finditer`` that tries the pattern only where a match can start.
+
+    Even with a lookahead in front, ``re`` sets up a full match attempt at
+    every position of the text (a few hundred machine instructions each).
+    A pattern that begins with a bare character class is different: the
+    engine then skips along the text in a tight C loop. So the scanner
+    finds the candidate positions with the class alone and tries the
+    pattern at those only — the same matches, in a fraction of the work
+    when few characters can start a match (digits and numerals for
+    quantities, 今/截/目 … for time phrases).
+    """
+
+    __slots__ = ("pattern", "_starts")
+
+    def __init__(self, pattern: re.Pattern[str], starts: re.Pattern[str] | None = None) -> None:
+        """``starts``, when given, replaces the computed class: a pattern that
+        begins with a character class and matches at every position where
+        ``pattern`` can start a match (its matches may run on over positions
+        where none can, which are then skipped)."""
+        self.pattern = pattern
+        if starts is None:
+            first = first_char_class(pattern.pattern, pattern.flags)
+            starts = None if first is None else re.compile(first, pattern.flags & re.IGNORECASE)
+        self._starts = starts
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """What ``list(pattern.finditer(text))`` gives."""
+        if self._starts is None:
+            return list(self.pattern.finditer(text))
+        found: list[re.Match[str]] = []
+        end = 0  # matches do not overlap: the next starts at or after this
+        match = self.pattern.match
+        for candidate in self._starts.finditer(text):
+            position = candidate.start()
+            if position < end:
+                continue
+            m = match(text, position)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
 
 def lookahead(pattern: str, flags: int = 0) -> str | None:

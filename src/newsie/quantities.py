@@ -21,6 +21,7 @@ import re
 import cn2an
 import regex
 
+from newsie._prefilter import Scanner, first_char_class
 from newsie.model import Quantity
 from newsie.resources import pattern_path
 
@@ -50,6 +51,7 @@ class _Lexicon:
     chinese_positions: str
     max_integer_digits: int
     pattern: re.Pattern[str]
+    scanner: Scanner
 
 
 def _load(name: str) -> dict:
@@ -141,7 +143,20 @@ def lexicon() -> _Lexicon:
         chinese_positions=cn_positions,
         max_integer_digits=int(numbers["limits"]["max_integer_digits"]),
         pattern=pattern,
+        scanner=Scanner(pattern, _candidates(pattern, cn_chars + point, qualifiers["before"])),
     )
+
+
+def _candidates(pattern: re.Pattern[str], numerals: str, qualifiers_before: dict[str, str]) -> re.Pattern[str] | None:
+    """Where a quantity can start, for :class:`Scanner`: a character a
+    match can start with, and after a number character the rest of its run
+    skipped — no number starts inside a run (the pattern's look-behind) and
+    no qualifier starts with a number character (checked here)."""
+    first = first_char_class(pattern.pattern, pattern.flags)
+    number_chars = "0-9" + re.escape(numerals)
+    if first is None or any(re.match(f"[{number_chars}]", word) for word in qualifiers_before):
+        return None  # let the scanner try every position its own class allows
+    return re.compile(rf"{first}(?:(?<=[{number_chars}])[{number_chars}]*+)?", pattern.flags & re.IGNORECASE)
 
 
 # Where a clause starts, for the money-context look-back.
@@ -165,7 +180,7 @@ def find_quantities(text: str) -> QuantityScan:
     lex = lexicon()
     found: list[Quantity] = []
     warnings: list[str] = []
-    for m in lex.pattern.finditer(text):
+    for m in lex.scanner.matches(text):
         quantity = _interpret(m, text, lex, warnings)
         if quantity is not None:
             found.append(quantity)
