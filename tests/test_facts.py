@@ -263,3 +263,40 @@ def test_period_phrases(text, phrase):
 
     m = _rules().periods.search(text)
     assert (m.group() if m else None) == phrase
+
+
+# ------------------------------------------------- periods from the tagger's time phrases
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newsie.entities import tag  # noqa: E402
+from newsie.facts import FactBuilder  # noqa: E402
+
+TIME_ALPHABET = "0123456789年月日底末初前第一二三四季度上下半今去本全内截至止以来目“”十五个份旬号-—~，。\n项目亿元重大签约活动举行"
+
+
+def _periods(text: str, time_phrases):
+    return FactBuilder(text, [], [], None, time_phrases=time_phrases).periods
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=TIME_ALPHABET, max_size=80))
+def test_periods_found_in_the_time_phrases_are_those_of_a_full_scan(text):
+    assert _periods(text, tag(text).time_phrases) == _periods(text, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("截至今年9月底，签约项目20个", ["截至今年9月底"]),
+        ("1至8月引进12个", ["1至8月"]),
+        ("未来3年内投资", ["年内"]),
+        ("2023年四季度重大项目集中签约活动举行", []),  # the event's date governs nothing
+        ("今年以来，上半年以来", ["今年以来", "上半年以来"]),
+    ],
+)
+def test_periods_from_time_phrases_on_examples(text, phrases):
+    found = _periods(text, tag(text).time_phrases)
+    assert [p[3] for p in found] == phrases
+    assert found == _periods(text, None)

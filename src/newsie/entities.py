@@ -43,6 +43,9 @@ class Tagged:
     entities: list[Entity]
     mentions: list[RegionMention]  # every gazetteer mention, also those inside a GOV span
     home: Region | None
+    # every match of the DATE patterns, also those dropped as DATE entities:
+    # where the facts stage looks for the periods of its figures
+    time_phrases: list[tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +127,12 @@ def tag(
     home = gazetteer.home(text, mentions, title)
     patterns = _patterns()
 
+    time_phrases = [m.span() for m in patterns.dates.finditer(text)]
     # A date right after a digit or a garbled character has lost its start (来抓?!?0月7日).
     dates = [
-        Entity(m.group(), "DATE", m.start(), m.end())
-        for m in patterns.dates.finditer(text)
-        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] in "?\ufffd")
+        Entity(text[start:end], "DATE", start, end)
+        for start, end in time_phrases
+        if start == 0 or not (text[start - 1].isdigit() or text[start - 1] in "?\ufffd")
     ]
     places = [Entity(m.text, m.label, m.start, m.end, m.region) for m in mentions]
     gov = _gov_bodies(text, mentions, patterns)
@@ -138,7 +142,7 @@ def tag(
 
     kept = _settle(dates, places, gov + people + companies + statistical)
     kept.sort(key=lambda e: (e.start, -e.end))
-    return Tagged(entities=kept, mentions=list(mentions), home=home)
+    return Tagged(entities=kept, mentions=list(mentions), home=home, time_phrases=time_phrases)
 
 
 def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Patterns) -> list[Entity]:

@@ -47,7 +47,7 @@ def process(raw: RawArticle, *, ner: str = DEFAULT_NER) -> Document:
         tagged = tag(text, title=title, quantities=scan.quantities, ner=ner)
         # The headline restates the article's figures: they are quantities, not facts.
         body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
-        facts = build_facts(text, scan.quantities, tagged.mentions, tagged.home, body_start=body_start)
+        facts = build_facts(text, scan.quantities, tagged.mentions, tagged.home, body_start=body_start, time_phrases=tagged.time_phrases)
     except Exception as e:  # a bug must cost one article, not the batch
         return Document(
             id=raw.id,
