@@ -317,6 +317,9 @@ class Gazetteer:
 
     def __init__(self, lexicon: _Lexicon | None = None) -> None:
         self._lex = lexicon or _load()
+        # the last title read and its place: an article's title is asked
+        # about twice (by find and by home)
+        self._last_title: tuple[str, Region | None] | None = None
 
     @classmethod
     @cache
@@ -516,6 +519,14 @@ class Gazetteer:
 
     def _title_home(self, title: str) -> Region | None:
         """The most specific unambiguous place in the title (a zone's place counts)."""
+        last = self._last_title  # one read: another thread may replace it
+        if last is not None and last[0] == title:
+            return last[1]
+        best = self._most_specific_in(title)
+        self._last_title = (title, best)
+        return best
+
+    def _most_specific_in(self, title: str) -> Region | None:
         best: Region | None = None
         for hit in self._scan(title):
             target = hit.place if hit.place is not None else hit
