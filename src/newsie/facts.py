@@ -635,9 +635,9 @@ class FactBuilder:
             if previous is not None and self.quantities[previous.quantity].unit == q.unit and q.start <= previous.evidence[1] + 1:
                 return previous.category
             following = self._following_noun(q.end)
-            m = rules.count_cues.match(following)
-            if m:
-                return rules.count_category[m.group()]
+            cue = rules.count_cues.match(following)
+            if cue:
+                return rules.count_category[cue.group()]
         if nearest is not None and rules.count_category[nearest.group()] == "projects" and nearest.end() >= len(head) - 4:
             return "projects"
         return "other"
