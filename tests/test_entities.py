@@ -123,3 +123,20 @@ def test_ambiguous_names_resolve_from_context_or_stay_open(text, adcode):
 def test_ner_mode_is_checked():
     with pytest.raises(ValueError, match="ner must be one of"):
         tag("文本", ner="sometimes")
+
+
+def test_the_fast_entity_constructor_sets_every_field_like_the_dataclass():
+    import dataclasses
+
+    from newsie.entities import new_entity
+    from newsie.model import Entity, Region
+
+    region = Region("长沙市", "430100", "city", ("湖南省", "长沙市"))
+    values = ("长沙", "GPE", 3, 5, region)
+    assert [f.name for f in dataclasses.fields(Entity)] == ["text", "label", "start", "end", "norm"]
+    built = new_entity(*values)
+    assert built == Entity(*values)
+    assert dataclasses.astuple(built) == dataclasses.astuple(Entity(*values))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.start = 0  # type: ignore[misc]
+    assert hash(built) == hash(Entity(*values))

@@ -159,3 +159,19 @@ def test_the_candidate_scan_finds_exactly_what_the_pattern_finds(text):
 def test_the_candidate_scan_on_near_misses(text):
     lex = lexicon()
     assert [m.span() for m in lex.scanner.matches(text)] == [m.span() for m in lex.pattern.finditer(text)]
+
+
+def test_the_fast_constructor_sets_every_field_like_the_dataclass():
+    import dataclasses
+
+    from newsie.model import Quantity
+    from newsie.quantities import new_quantity
+
+    values = ("约2亿元", 3, 8, "money", Decimal(200000000), "CNY", "CNY", "approx", Decimal(1), Decimal(2))
+    assert [f.name for f in dataclasses.fields(Quantity)] == ["text", "start", "end", "kind", "value", "unit", "currency", "qualifier", "low", "high"]
+    built = new_quantity(*values)
+    assert built == Quantity(*values)
+    assert dataclasses.astuple(built) == values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.start = 0  # type: ignore[misc]
+    assert hash(built) == hash(Quantity(*values))
