@@ -59,34 +59,35 @@ class Scanner:
     every position of the text (a few hundred machine instructions each).
     A pattern that begins with a bare character class is different: the
     engine then skips along the text in a tight C loop. So the scanner
-    finds the candidate positions with the class alone and tries the
-    pattern at those only — the same matches, in a fraction of the work
-    when few characters can start a match (digits and numerals for
-    quantities, 今/截/目 … for time phrases).
+    finds the candidate positions with such patterns and tries the pattern
+    at those only — the same matches, in a fraction of the work when few
+    positions qualify (digits and numerals for quantities). Where most
+    positions qualify anyway, the extra Python work per candidate costs more
+    than it saves (measured: the date patterns), so it is not used there.
     """
 
     __slots__ = ("pattern", "_starts")
 
-    def __init__(self, pattern: re.Pattern[str], starts: re.Pattern[str] | None = None) -> None:
-        """``starts``, when given, replaces the computed class: a pattern that
-        begins with a character class and matches at every position where
-        ``pattern`` can start a match (its matches may run on over positions
-        where none can, which are then skipped)."""
+    def __init__(self, pattern: re.Pattern[str], starts: Sequence[re.Pattern[str]]) -> None:
+        """``starts``: patterns that each begin with a character class; every
+        position inside their matches' first group is a candidate, and
+        together they must propose every position where ``pattern`` can
+        start a match."""
         self.pattern = pattern
-        if starts is None:
-            first = first_char_class(pattern.pattern, pattern.flags)
-            starts = None if first is None else re.compile(first, pattern.flags & re.IGNORECASE)
-        self._starts = starts
+        self._starts = list(starts)
 
     def matches(self, text: str) -> list[re.Match[str]]:
         """What ``list(pattern.finditer(text))`` gives."""
-        if self._starts is None:
-            return list(self.pattern.finditer(text))
+        candidates: list[int] = []
+        for starts in self._starts:
+            for proposed in starts.finditer(text):
+                candidates.extend(range(proposed.start(1), proposed.end(1)))
+        if len(self._starts) > 1:
+            candidates.sort()
         found: list[re.Match[str]] = []
         end = 0  # matches do not overlap: the next starts at or after this
         match = self.pattern.match
-        for candidate in self._starts.finditer(text):
-            position = candidate.start()
+        for position in candidates:
             if position < end:
                 continue
             m = match(text, position)

@@ -147,16 +147,18 @@ def lexicon() -> _Lexicon:
     )
 
 
-def _candidates(pattern: re.Pattern[str], numerals: str, qualifiers_before: dict[str, str]) -> re.Pattern[str] | None:
+def _candidates(pattern: re.Pattern[str], numerals: str, qualifiers_before: dict[str, str]) -> list[re.Pattern[str]]:
     """Where a quantity can start, for :class:`Scanner`: a character a
     match can start with, and after a number character the rest of its run
     skipped — no number starts inside a run (the pattern's look-behind) and
     no qualifier starts with a number character (checked here)."""
     first = first_char_class(pattern.pattern, pattern.flags)
     number_chars = "0-9" + re.escape(numerals)
-    if first is None or any(re.match(f"[{number_chars}]", word) for word in qualifiers_before):
-        return None  # let the scanner try every position its own class allows
-    return re.compile(rf"{first}(?:(?<=[{number_chars}])[{number_chars}]*+)?", pattern.flags & re.IGNORECASE)
+    if first is None:
+        raise ValueError("the quantity pattern has no bounded first characters: patterns/ changed?")
+    if any(re.match(f"[{number_chars}]", word) for word in qualifiers_before):
+        return [re.compile(f"({first})", pattern.flags & re.IGNORECASE)]  # every position of a run
+    return [re.compile(rf"({first})(?:(?<=[{number_chars}])[{number_chars}]*+)?", pattern.flags & re.IGNORECASE)]
 
 
 _ONE = Decimal(1)
