@@ -77,12 +77,13 @@ def test_candidates_from_several_patterns_are_tried_in_text_order():
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        # a match starting with digits goes on with 年 right after them
-        (r"\d{4}年", r"(?=\d+[年])"),
-        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d+[年])"),  # 个 follows digits only after 前
-        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d+[/\-\.])"),  # later digits do not matter
-        (r"[\d一]{1,3}月", r"(?=[一]|\d+[一月])"),  # the class goes on after its digits
-        (r"\d+(?:年|个月)", r"(?=\d+[个年])"),
+        # a match starting with digits goes on with 年 right after them (within
+        # as many digits as a match can be long)
+        (r"\d{4}年", r"(?=\d{1,5}[年])"),
+        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d{1,9}[年])"),  # 个 follows digits only after 前
+        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d{1,7}[/\-\.])"),  # later digits do not matter
+        (r"[\d一]{1,3}月", r"(?=[一]|\d{1,4}[一月])"),  # the class goes on after its digits
+        (r"\d+(?:年|个月)", r"(?=[\d])"),  # unbounded: no digit test (it would read whole runs)
     ],
 )
 def test_digit_starts_must_be_followed_by_what_the_pattern_allows(pattern, expected):

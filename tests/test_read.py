@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 import newsie
-from newsie.read import decode, read_bytes, read_text, sniff_format
+from newsie.read import _HAN_RUN, _SPACES, _han_counts, _single_spaced, decode, read_bytes, read_text, sniff_format
 
 ARTICLE = "长沙经开区引进了广汽埃安等优质项目124个，总投资额约420亿元。天心区引进外资4099万美元。"
 
@@ -157,3 +157,19 @@ def test_sniff_format(text, fmt):
 def test_json_without_text_field():
     (article,) = read_text('{"title": "x"}', id="t.json")
     assert article.error.type == "no_text"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["长沙经开区引进项目124个", "二〇二三年 々 〆 ⺀ 豈 a1", "", "\u4dbf\u4dc0\u3007\u3008"],
+        ["𠀀长沙", "天心区"],  # beyond the BMP: counted by the regex itself
+    ],
+)
+def test_han_counts_agree_with_the_regex(texts):
+    assert _han_counts(texts) == [sum(map(len, _HAN_RUN.findall(t))) for t in texts]
+
+
+@pytest.mark.parametrize("line", ["长沙 \u3000 新闻\t网", "a\xa0\xa0b\u2028c", "a\x1cb  c\x1fd"])
+def test_single_spaced_agrees_with_the_regex(line):
+    assert _single_spaced(line) == _SPACES.sub(" ", line)

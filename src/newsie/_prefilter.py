@@ -107,14 +107,24 @@ def lookahead(pattern: str, flags: int = 0) -> str | None:
         parsed = _p.parse(pattern, flags)
         starts, _nullable = _first(parsed)
         followers = _lead_followers(parsed)
-    except (_Unknown, re.error, AttributeError, TypeError, ValueError):  # pragma: no cover - first_char_class parsed it
+        longest = parsed.getwidth()[1]
+    except (_Unknown, re.error, AttributeError, TypeError, ValueError, OverflowError):  # pragma: no cover - first_char_class parsed it
         followers = None
     digit_starts = {item for item in starts if _digits_only(item)}
-    if followers is None or not digit_starts:
+    # The digit test reads at most as many digits as a match can be long, so
+    # a long run of digits costs that much per position, not the whole run
+    # (a megabyte of digits stays linear). It needs followers that are plain
+    # characters, none of them a digit: then a match can never start inside
+    # a run of digits longer than the match.
+    if followers is None or not digit_starts or longest > _MAX_DIGIT_TEST or any(_unescape(f) is None for f in followers):
         return f"(?={first})"
     others = "".join(sorted(starts - digit_starts))
-    after_digits = r"\d+[" + "".join(sorted(followers)) + "]"
+    after_digits = rf"\d{{1,{longest}}}[" + "".join(sorted(followers)) + "]"
     return f"(?=[{others}]|{after_digits})" if others else f"(?={after_digits})"
+
+
+# Longest match for which the digit test is used (the date patterns: about 20).
+_MAX_DIGIT_TEST = 64
 
 
 def dispatched(parts: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,7 @@ def read_text(
 
 def sniff_format(text: str) -> str:
     """Guess the format of decoded text with no file extension to go by."""
-    head = text.lstrip()[:2048].lower()
+    head = text.lstrip()[:2048]
     if head.startswith("{"):
         first_line = text.lstrip().split("\n", 1)[0].strip()
         rest = text.lstrip()[len(first_line):].strip()
@@ -157,13 +157,19 @@ def sniff_format(text: str) -> str:
         return "json"
     if head.startswith("[") and head[1:].lstrip().startswith("{"):
         return "json"
-    if head.startswith(("<!doctype html", "<html", "<?xml")) or _HTML_TAG.search(head):
+    # Every HTML marker starts with "<" (and no character lowercases to one):
+    # plain text without it is settled before paying for a lowercase copy,
+    # and a page's opening is read before lowering all 2 KB. (Lowering never
+    # shortens a string, so the first 14 characters decide the prefix test.)
+    if "<" not in head:
+        return "txt"
+    if head[:14].lower().startswith(("<!doctype html", "<html", "<?xml")) or _HTML_TAG.search(head.lower()):
         return "html"
     return "txt"
 
 
 def _checked(article: RawArticle) -> RawArticle:
-    if article.error is None and not article.text.strip():
+    if article.error is None and (not article.text or article.text.isspace()):  # strip() would copy the text
         article.error = ReadError("empty", "no article text found: the input is empty or holds only markup")
     return article
 
@@ -189,6 +195,7 @@ _MAGIC = {
     b"\x7fELF": "a program",
     b"SQLite format 3": "an SQLite database",
 }
+_MAGIC_PREFIXES = tuple(_MAGIC)
 
 
 # Bytes that never appear in text files (tab, newlines, form feed and ESC aside).
@@ -196,16 +203,16 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 
 def _reject_unreadable(data: bytes) -> None:
-    if not data.strip():
+    if not data or data.isspace():  # what strip() would empty, without copying the file
         raise ReadFailure("empty", "the file is empty")
-    for magic, what in _MAGIC.items():
-        if data.startswith(magic):
-            raise ReadFailure("binary", f"this is {what}, not an article; newsie reads .txt, .html, .json and .jsonl")
+    if data.startswith(_MAGIC_PREFIXES):  # one test for the common case: none matches
+        what = next(what for magic, what in _MAGIC.items() if data.startswith(magic))
+        raise ReadFailure("binary", f"this is {what}, not an article; newsie reads .txt, .html, .json and .jsonl")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
         return
     sample = data[:8192]
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\x00" in sample or controls > len(sample) // 20:
+    if sample.find(b"\x00") >= 0 or controls > len(sample) // 20:
         raise ReadFailure("binary", "this looks like a binary file (control bytes), not an article; newsie reads .txt, .html, .json and .jsonl")
 
 
@@ -219,7 +226,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     Zero bytes alone cannot tell: Chinese text in UTF-16 has few of them. So
     both byte orders are decoded and the one that reads as ordinary text wins.
     """
-    if len(data) % 2 or b"\x00" not in data[:8192]:
+    # find() rather than `in`: no copy of the slice, and `in` first tries the
+    # operand as an int and builds (then drops) a TypeError.
+    if len(data) % 2 or data.find(b"\x00", 0, 8192) < 0:
         return None
     best, best_score = None, 0.0
     for encoding in ("utf-16-le", "utf-16-be"):
@@ -258,21 +267,37 @@ def _common_han() -> frozenset[str]:
     return frozenset(chars)
 
 
-_HAN = regex.compile(r"\p{Han}")
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
 _CHINESE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】—…·「」『』〔〕　")
+
+
+@cache
+def _rare_table() -> list[str | None]:
+    """A ``str.translate`` table that keeps only rare non-ASCII characters.
+
+    ASCII, everyday Han characters and Chinese punctuation map to None
+    (deleted); every other BMP character to "x". Characters beyond the BMP
+    fall off the end of the list, and translate keeps what it cannot look up,
+    so they count as rare too (none of them is common).
+    """
+    keep: list[str | None] = ["x"] * 0x10000
+    for ch in _common_han() | _CHINESE_PUNCTUATION:
+        keep[ord(ch)] = None
+    keep[:0x80] = [None] * 0x80
+    return keep
 
 
 def _common_share(text: str) -> float:
     """Share of the non-ASCII characters that are everyday Chinese characters or punctuation.
 
     A wrong decode shows as rare characters, private-use code points or kana.
+    Counted with C-level string methods: this runs on every non-UTF-8 article.
     """
-    common = _common_han()
-    others = _NON_ASCII.findall(text[:20000])
+    sample = text[:20000]
+    others = len(sample) - len(sample.encode("ascii", errors="ignore"))
     if not others:
         return 1.0
-    return sum(ch in common or ch in _CHINESE_PUNCTUATION for ch in others) / len(others)
+    rare = len(sample.translate(_rare_table()))
+    return (others - rare) / others
 
 
 def decode(data: bytes) -> Decoded:
@@ -430,7 +455,7 @@ def _article_from_json(value: Any, *, id: str | None, meta: dict[str, Any], warn
 
 @dataclass(frozen=True, slots=True)
 class _HtmlRules:
-    drop_tags: tuple[str, ...]
+    drop_selector: str
     boilerplate: regex.Pattern[str]
     info_line: regex.Pattern[str]
     date_meta: tuple[str, ...]
@@ -444,7 +469,7 @@ def _html_rules() -> _HtmlRules:
     words = "|".join(regex.escape(w) for w in sorted(data["boilerplate_words"], key=len, reverse=True))
     cues = "|".join(regex.escape(c) for c in data["date_cues"])
     return _HtmlRules(
-        drop_tags=tuple(data["drop_tags"]),
+        drop_selector=", ".join(data["drop_tags"]),
         # a word of a class/id, delimited by start/end, -, _, space or a digit
         boilerplate=regex.compile(rf"(?:^|[\s_\-])(?:{words})(?:$|[\s_\-\d])", regex.IGNORECASE),
         info_line=regex.compile("|".join(f"(?:{p})" for p in data["info_line_patterns"])),
@@ -453,7 +478,74 @@ def _html_rules() -> _HtmlRules:
     )
 
 
-_BLOCK_TAGS = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "tr", "table", "ul", "ol", "main", "center", "font", "span"}
+_HAN_RUN = regex.compile(r"\p{Han}+")
+
+
+def _han_counts(texts: list[str]) -> list[int]:
+    """The number of Han characters (the regex's ``\\p{Han}``) in each text.
+
+    All texts at once, with bytes operations on their UTF-16 code units: a
+    regex match per run of Han characters costs more than the rest of the
+    paragraph scoring. Text beyond the BMP (rare) is left to the regex.
+    """
+    joined = "\n".join(texts)
+    units = joined.encode("utf-16-be", "surrogatepass")
+    if len(units) != 2 * len(joined):  # surrogate pairs: units no longer match characters
+        return [sum(map(len, _HAN_RUN.findall(text))) for text in texts]
+    is_han = _han_mask(units)
+    counts: list[int] = []
+    start = 0
+    for text in texts:
+        counts.append(is_han.count(1, start, start + len(text)))
+        start += len(text) + 1
+    return counts
+
+
+def _han_mask(units: bytes) -> bytes:
+    """One byte per UTF-16 code unit: 1 for a Han character, else 0.
+
+    The high byte of a unit names a block of 256 code points. Most blocks
+    are all Han or hold none; for the few partly Han ones (CJK punctuation
+    with 〇 and 々, radicals, compatibility ideographs) the low byte decides,
+    combined with the high byte through big-integer ``&``.
+    """
+    whole, partial = _han_blocks()
+    high = units[::2]
+    mask = int.from_bytes(high.translate(whole), "big")
+    present = [block for block in partial if block in high]
+    low = units[1::2] if present else b""
+    for block in present:
+        in_block, han_low = partial[block]
+        mask |= int.from_bytes(high.translate(in_block), "big") & int.from_bytes(low.translate(han_low), "big")
+    return mask.to_bytes(len(high), "big")
+
+
+@cache
+def _han_blocks() -> tuple[bytes, dict[int, tuple[bytes, bytes]]]:
+    """``bytes.translate`` tables for :func:`_han_mask`, read off the regex's own ``\\p{Han}``.
+
+    ``whole`` maps a high byte to 1 when all its block is Han. ``partial``
+    maps each partly Han block to a table marking that high byte and one
+    marking the low bytes that are Han in it.
+    """
+    whole = bytearray(256)
+    partial: dict[int, tuple[bytes, bytes]] = {}
+    for high in range(256):
+        if 0xD8 <= high <= 0xDF:
+            continue  # surrogates: never Han on their own
+        block = "".join(chr(high << 8 | low) for low in range(256))
+        han_low = bytearray(256)
+        for run in _HAN_RUN.finditer(block):
+            han_low[run.start():run.end()] = b"\x01" * len(run.group())
+        if all(han_low):
+            whole[high] = 1
+        elif any(han_low):
+            partial[high] = (bytes(int(b == high) for b in range(256)), bytes(han_low))
+    return bytes(whole), partial
+
+
+# Elements that end a line of text (inline ones like <span> and <font> do not).
+_BLOCK_TAGS = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "tr", "table", "ul", "ol", "main", "center"}
 
 
 def _read_html(html: str, *, id: str | None, meta: dict[str, Any]) -> RawArticle:
@@ -465,11 +557,13 @@ def _read_html(html: str, *, id: str | None, meta: dict[str, Any]) -> RawArticle
     body_node = tree.body
     if body_node is None:
         raise ReadFailure("no_text", "the HTML page has no body")
-    for tag in rules.drop_tags:
-        for node in body_node.css(tag):
-            node.decompose()
+    # One query for all dropped tags. Nested matches are fine: decompose()
+    # only unlinks, so removing an element already inside a removed one is a
+    # no-op, and the tree left is the same as removing tag after tag.
+    for node in body_node.css(rules.drop_selector):
+        node.decompose()
     for node in body_node.css("[class], [id]"):
-        if _is_furniture(node, rules):
+        if _is_furniture(node):
             node.decompose()
     container = _best_container(body_node)
     paragraphs = _paragraphs(container if container is not None else body_node)
@@ -487,37 +581,48 @@ def _same_text(a: str, b: str) -> bool:
     return _SPACES.sub("", a) == _SPACES.sub("", b)
 
 
-def _is_furniture(node: LexborNode, rules: _HtmlRules) -> bool:
+def _is_furniture(node: LexborNode) -> bool:
     attributes = node.attributes
     names = " ".join(v for k, v in attributes.items() if k in ("class", "id") and v)
-    if not names or not rules.boilerplate.search(names):
+    if not names or not _names_furniture(names):
         return False
     # Never drop the element that holds most of the page's text (a site that
     # calls its article block "content-info" must still be read).
     own = len(node.text(deep=True, separator="", strip=True))
-    return own < 400 or _link_density(node) > 0.3
+    return own < 400 or _link_density(node, own) > 0.3
 
 
-def _link_density(node: LexborNode) -> float:
-    text = len(node.text(deep=True, separator="", strip=True)) or 1
+@lru_cache(maxsize=4096)
+def _names_furniture(names: str) -> bool:
+    """Whether class/id names contain a boilerplate word.
+
+    Cached: a site repeats the same few names on every page, and the search
+    (an alternation of some fifty words, case-insensitive) is slow next to a lookup.
+    """
+    return _html_rules().boilerplate.search(names) is not None
+
+
+def _link_density(node: LexborNode, text_length: int) -> float:
     linked = sum(len(a.text(deep=True, separator="", strip=True)) for a in node.css("a"))
-    return linked / text
+    return linked / (text_length or 1)
 
 
 def _best_container(body: LexborNode) -> LexborNode | None:
     """The element whose own paragraphs hold the most Chinese text.
 
-    Readability's idea: each paragraph-like block gives its Han character count
-    to its parent (and half to the grandparent); the highest score wins.
+    Readability's idea: each paragraph (<p> or <pre>) gives its Han character
+    count to its parent (and half to the grandparent); the highest score wins.
+    Only <p> and <pre> score: div, section, article and td used to be scored
+    when they held no such block, but selectolax matches an element against
+    its own css_first(), so that test always found one and skipped them.
     """
+    linked = _link_text_below(body)
+    paragraphs = body.css("p, pre")
+    texts = [p.text(deep=True, separator="", strip=True) for p in paragraphs]
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for p in body.css("p, pre, td, div, section, article"):
-        if p.tag in ("div", "section", "article", "td") and p.css_first("p, div, section, article, td") is not None:
-            continue  # a wrapper, not a paragraph
-        text = p.text(deep=True, separator="", strip=True)
-        han = len(_HAN.findall(text))
-        if han < 10 or _link_density(p) > 0.5:
+    for p, text, han in zip(paragraphs, texts, _han_counts(texts)):
+        if han < 10 or linked.get(p.mem_id, 0) / (len(text) or 1) > 0.5:  # mostly links
             continue
         parent = p.parent
         weight = float(han)
@@ -533,6 +638,22 @@ def _best_container(body: LexborNode) -> LexborNode | None:
     return nodes[max(scores, key=scores.__getitem__)]
 
 
+def _link_text_below(body: LexborNode) -> dict[int, int]:
+    """Length of the link text inside each element (by ``mem_id``).
+
+    One query and a walk up from each of the few links left after the
+    furniture is gone, instead of a css("a") query per paragraph.
+    """
+    linked: dict[int, int] = {}
+    for a in body.css("a"):
+        length = len(a.text(deep=True, separator="", strip=True))
+        node = a.parent
+        while node is not None:
+            linked[node.mem_id] = linked.get(node.mem_id, 0) + length
+            node = node.parent
+    return linked
+
+
 def _paragraphs(node: LexborNode) -> list[str]:
     """The text of ``node`` split at block elements and <br>, one line each."""
     lines: list[str] = []
@@ -541,14 +662,15 @@ def _paragraphs(node: LexborNode) -> list[str]:
     def flush() -> None:
         line = "".join(current).strip()
         if line:
-            lines.append(_SPACES.sub(" ", line))
+            lines.append(_single_spaced(line))
         current.clear()
 
     def walk(n: LexborNode) -> None:
         for child in n.iter(include_text=True):
-            if child.tag == "-text":
+            tag = child.tag
+            if tag == "-text":
                 current.append(child.text_content or "")
-            elif child.tag in _BLOCK_TAGS and child.tag not in ("span", "font"):
+            elif tag in _BLOCK_TAGS:
                 flush()
                 walk(child)
                 flush()
@@ -558,6 +680,17 @@ def _paragraphs(node: LexborNode) -> list[str]:
     walk(node)
     flush()
     return lines
+
+
+def _single_spaced(line: str) -> str:
+    """``_SPACES.sub(" ", line)`` for a stripped line, with C-level str methods.
+
+    str.split() breaks at the regex's \\s characters and at the information
+    separators U+001C-U+001F besides, so those few lines keep the regex.
+    """
+    if "\x1c" in line or "\x1d" in line or "\x1e" in line or "\x1f" in line:
+        return _SPACES.sub(" ", line)
+    return " ".join(line.split())
 
 
 def _html_title(tree: LexborHTMLParser) -> str | None:
@@ -580,9 +713,10 @@ def _html_title(tree: LexborHTMLParser) -> str | None:
 
 def _html_published(tree: LexborHTMLParser, rules: _HtmlRules) -> str | None:
     for node in tree.css("meta"):
-        key = (node.attributes.get("name") or node.attributes.get("property") or node.attributes.get("itemprop") or "").lower()
-        if key in rules.date_meta and node.attributes.get("content"):
-            found = iso_date(node.attributes["content"] or "")
+        attributes = node.attributes  # a new dict at each access
+        key = (attributes.get("name") or attributes.get("property") or attributes.get("itemprop") or "").lower()
+        if key in rules.date_meta and attributes.get("content"):
+            found = iso_date(attributes["content"] or "")
             if found:
                 return found
     time_node = tree.css_first("time[datetime]")
