@@ -38,7 +38,29 @@ class NormalizedText:
 
 _CARRIAGE_RETURN = regex.compile(r"\r\n?")
 _UNTIDY_SPACE = regex.compile(r"[ ]*\n[\s]*|^\s+|\s+$|[ ]{2,}")
+# A line break then whitespace. re's \s (str.isspace) covers every character
+# regex's \s does, so no match here means no such stretch for _UNTIDY_SPACE.
+_BREAK_THEN_SPACE = re.compile(r"\n\s")
 _HAN = regex.compile(r"\p{Han}")
+
+# 0, 1, 2, …: new offset lists are copied from it, since copying references is
+# far cheaper than creating an int object per character. Never changed, but
+# replaced by a longer one when needed (so threads can share it), up to
+# _SHARED_OFFSETS_MAX; a longer text gets a list of its own.
+_shared_offsets: list[int] = []
+_SHARED_OFFSETS_MAX = 1 << 16
+
+
+def _identity_offsets(n: int) -> list[int]:
+    """``[0, 1, …, n - 1]``."""
+    global _shared_offsets
+    shared = _shared_offsets
+    if n > len(shared):
+        if n > _SHARED_OFFSETS_MAX:
+            return list(range(n))
+        shared = list(range(min(max(n, 2 * len(shared)), _SHARED_OFFSETS_MAX)))
+        _shared_offsets = shared
+    return shared[:n]
 
 
 class _Mapped:
@@ -48,7 +70,7 @@ class _Mapped:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.offsets = list(range(len(text) + 1))
+        self.offsets = _identity_offsets(len(text) + 1)
 
     def translate(self, table: dict[int, str], keys: re.Pattern[str]) -> None:
         """Apply a one-character-for-one-character table; offsets stay.
@@ -60,11 +82,13 @@ class _Mapped:
         if keys.search(self.text):
             self.text = self.text.translate(table)
 
-    def edit(self, edits: Iterable[tuple[int, int, str]]) -> None:
+    def edit(self, edits: list[tuple[int, int, str]]) -> None:
         """Replace ``text[start:end]`` by ``replacement`` for each sorted, disjoint edit.
 
         Replacement characters map to the source of the first replaced character.
         """
+        if not edits:
+            return
         pieces: list[str] = []
         offsets: list[int] = []
         last = 0
@@ -89,10 +113,12 @@ class _Rules:
     removable: regex.Pattern[str]
     fullwidth_table: dict[int, str]
     fullwidth_keys: re.Pattern[str]
-    pinyin: regex.Pattern[str]
+    rewritten_chars: str
+    rewritten_keys: re.Pattern[str]
+    pinyin_annotations: tuple[re.Pattern[str], ...]
     pinyin_syllable: regex.Pattern[str]
     tone_table: dict[int, str]
-    trailing_boilerplate: regex.Pattern[str]
+    trailing_boilerplate: tuple[regex.Pattern[str], ...]
     search_last_chars: int
 
 
@@ -107,32 +133,36 @@ def _rules() -> _Rules:
     fullwidth.update({cp: chr(cp - 0xFEE0) for cp in range(ord("ａ"), ord("ｚ") + 1)})
     fullwidth.update({ord(c): chr(ord(c) - 0xFEE0) for c in data["fullwidth_number_punct"]})
     tone_letters = "".join(data["pinyin_tone_marks"])
-    # Han character, then a parenthesized run of pinyin letters; the run is
-    # checked against the syllable shape below before it is removed.
-    pinyin = regex.compile(
-        r"(?<=\p{Han})(?:\(([a-zü" + tone_letters + r"]{1,6}[1-5]?)\)|（([a-zü" + tone_letters + r"]{1,6}[1-5]?)）)"
-    )
+    # A parenthesized run of pinyin letters; it is an annotation if a Han
+    # character comes before and the run has the syllable shape below. One
+    # pattern per kind of parenthesis: a search for a pattern that starts
+    # with one literal character skips ahead at C speed.
+    word = r"[a-zü" + tone_letters + r"]{1,6}[1-5]?"
+    pinyin_annotations = (re.compile(r"\(" + word + r"\)"), re.compile("（" + word + "）"))
     initials = "|".join(sorted(data["pinyin_initials"], key=len, reverse=True))
     finals = "|".join(sorted(data["pinyin_finals"], key=len, reverse=True))
     syllable = regex.compile(rf"(?:{initials})?(?:{finals})[1-5]?")
     tone_table = {ord(k): v for k, v in data["pinyin_tone_marks"].items()}
     boiler = data["trailing_boilerplate"]
+    rewritten_chars = "\r" + "".join(data["remove_chars"]) + "".join(map(chr, odd_spaces | fullwidth))
     return _Rules(
         cleanup_table=odd_spaces,
-        cleanup_keys=_class_of(odd_spaces),
+        cleanup_keys=_class_of(map(chr, odd_spaces)),
         removable=removable,
         fullwidth_table=fullwidth,
-        fullwidth_keys=_class_of(fullwidth),
-        pinyin=pinyin,
+        fullwidth_keys=_class_of(map(chr, fullwidth)),
+        rewritten_chars=rewritten_chars,
+        rewritten_keys=_class_of(rewritten_chars),
+        pinyin_annotations=pinyin_annotations,
         pinyin_syllable=syllable,
         tone_table=tone_table,
-        trailing_boilerplate=regex.compile("|".join(f"(?:{p})" for p in boiler["patterns"])),
+        trailing_boilerplate=tuple(regex.compile(p) for p in boiler["patterns"]),
         search_last_chars=int(boiler["search_last_chars"]),
     )
 
 
-def _class_of(table: dict[int, str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+def _class_of(chars: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
 @cache
@@ -156,9 +186,18 @@ def is_pinyin_syllable(word: str) -> bool:
 def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Character classes of traditional-only and simplified-only characters.
 
+    Matching a class is far cheaper than converting every article to find out.
+    """
+    traditional_only, simplified_only = _script_chars()
+    return re.compile(f"[{traditional_only}]"), re.compile(f"[{simplified_only}]")
+
+
+@cache
+def _script_chars() -> tuple[str, str]:
+    """The traditional-only and the simplified-only characters.
+
     Built once from OpenCC's own tables: a character that t2s rewrites is
-    traditional-only, one that s2t rewrites is simplified-only. Matching a
-    class is far cheaper than converting every article to find out.
+    traditional-only, one that s2t rewrites is simplified-only.
     """
     han = [chr(cp) for cp in range(0x3400, 0x9FFF + 1)]
     t2s, s2t = _t2s(), _s2t()
@@ -166,7 +205,13 @@ def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     traditional_view = s2t.convert("\n".join(han)).split("\n")
     traditional_only = "".join(ch for ch, view in zip(han, simplified_view) if view != ch)
     simplified_only = "".join(ch for ch, view in zip(han, traditional_view) if view != ch)
-    return re.compile(f"[{traditional_only}]"), re.compile(f"[{simplified_only}]")
+    return traditional_only, simplified_only
+
+
+@cache
+def _rewritten_or_traditional() -> re.Pattern[str]:
+    """Any character that the first steps rewrite, or a traditional-only one."""
+    return _class_of(_rules().rewritten_chars + _script_chars()[0])
 
 
 def detect_script(text: str) -> str:
@@ -179,11 +224,23 @@ def detect_script(text: str) -> str:
     >>> detect_script("长沙经开区"), detect_script("長沙經開區"), detect_script("长沙經開區引進了项目经济发展")
     ('simplified', 'traditional', 'mixed')
     """
-    traditional_class, simplified_class = _script_classes()
-    traditional = len(traditional_class.findall(text))
-    if traditional == 0:
+    if _script_classes()[0].search(text) is None:
         return "simplified"
+    return _script_with_traditional(text)
+
+
+def _script_with_traditional(text: str) -> str:
+    """``detect_script`` for text known to hold a traditional-only character.
+
+    The characters of each kind are counted only as far as the answer needs:
+    with no simplified-only one, the text is traditional however many
+    traditional-only ones it holds.
+    """
+    traditional_class, simplified_class = _script_classes()
     simplified = len(simplified_class.findall(text))
+    if simplified == 0:
+        return "traditional"
+    traditional = len(traditional_class.findall(text))
     if simplified * 20 < traditional:
         return "traditional"
     if traditional * 20 < simplified:
@@ -204,16 +261,19 @@ def normalize(source: str) -> NormalizedText:
     warnings: list[str] = []
     mapped = _Mapped(source)
 
-    # Line ends first: \r\n and lone \r become \n.
-    if "\r" in mapped.text:
-        mapped.edit((m.start(), m.end(), "\n") for m in _CARRIAGE_RETURN.finditer(mapped.text))
-    mapped.edit((m.start(), m.end(), "") for m in rules.removable.finditer(mapped.text))
-    mapped.translate(rules.cleanup_table, rules.cleanup_keys)
-    mapped.translate(rules.fullwidth_table, rules.fullwidth_keys)
+    # Most articles are simplified and hold no character that the first steps
+    # rewrite: one class search of the source tells. (Rewriting and pinyin
+    # removal bring in no traditional-only character.)
+    plain = _rewritten_or_traditional().search(source) is None
+    if not plain and rules.rewritten_keys.search(source):
+        _rewrite_characters(mapped, rules)
     _remove_pinyin(mapped, rules)
 
-    script = detect_script(mapped.text)
-    _to_simplified(mapped)  # also the few traditional lines of a simplified article
+    if plain or _script_classes()[0].search(mapped.text) is None:
+        script = "simplified"
+    else:
+        script = _script_with_traditional(mapped.text)
+        _to_simplified(mapped)  # also the few traditional lines of a simplified article
 
     _drop_trailing_boilerplate(mapped, rules, warnings)
     _tidy_whitespace(mapped)
@@ -221,72 +281,138 @@ def normalize(source: str) -> NormalizedText:
     return NormalizedText(text=mapped.text, offsets=mapped.offsets, script=script, warnings=warnings)
 
 
+def _rewrite_characters(mapped: _Mapped, rules: _Rules) -> None:
+    """Line ends unified, zero-width characters out, odd spaces and full-width forms rewritten."""
+    if "\r" in mapped.text:  # \r\n and lone \r become \n
+        mapped.edit([(m.start(), m.end(), "\n") for m in _CARRIAGE_RETURN.finditer(mapped.text)])
+    mapped.edit([(m.start(), m.end(), "") for m in rules.removable.finditer(mapped.text)])
+    mapped.translate(rules.cleanup_table, rules.cleanup_keys)
+    mapped.translate(rules.fullwidth_table, rules.fullwidth_keys)
+
+
 def _remove_pinyin(mapped: _Mapped, rules: _Rules) -> None:
+    """Drop pinyin annotations: a Han character, then one syllable in parentheses.
+
+    No annotation can overlap another (nothing in one opens a parenthesis),
+    so the two kinds are found separately, then merged.
+    """
+    text = mapped.text
     edits = []
-    for m in rules.pinyin.finditer(mapped.text):
-        if is_pinyin_syllable(m.group(1) or m.group(2)):
-            edits.append((m.start(), m.end(), ""))
-    if edits:
-        mapped.edit(edits)
+    for pattern in rules.pinyin_annotations:
+        for m in pattern.finditer(text, 1):  # at 0, no character comes before
+            start, end = m.span()
+            if _is_annotation(text[start - 1 : end]):
+                edits.append((start, end, ""))
+    edits.sort()
+    mapped.edit(edits)
+
+
+@lru_cache(maxsize=8192)
+def _is_annotation(candidate: str) -> bool:
+    """``candidate`` is a character, then a letter run in parentheses: is it a
+    Han character with its pinyin?"""
+    return _HAN.match(candidate) is not None and is_pinyin_syllable(candidate[2:-1])
 
 
 def _to_simplified(mapped: _Mapped) -> None:
     """Traditional → simplified, for the lines that have a traditional-only
-    character, line by line so that a length change stays local."""
+    character, line by line so that a length change stays local.
+
+    Every line keeps its length (characters are rewritten one for one), so
+    the offsets stay as they are.
+    """
     traditional_class = _script_classes()[0]
-    if traditional_class.search(mapped.text) is None:
-        return
     converter = _t2s()
-    edits = []
-    position = 0
-    for line in mapped.text.split("\n"):
-        if traditional_class.search(line):
-            converted = converter.convert(line)
-            if len(converted) != len(line):
-                # A phrase conversion changed the length: fall back to
-                # character by character so the offset map stays exact.
-                converted = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in line)
-            for i, (old, new) in enumerate(zip(line, converted)):
-                if old != new:
-                    edits.append((position + i, position + i + 1, new))
-        position += len(line) + 1
-    if edits:
-        mapped.edit(edits)
+    text = mapped.text
+    pieces = []
+    done = 0  # text[:done] is in pieces
+    m = traditional_class.search(text)
+    while m is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        if end < 0:
+            end = len(text)
+        line = text[start:end]
+        converted = converter.convert(line)
+        if len(converted) != len(line):
+            # A phrase conversion changed the length: fall back to
+            # character by character so the offset map stays exact.
+            converted = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in line)
+        pieces.append(text[done:start])
+        pieces.append(converted)
+        done = end
+        m = traditional_class.search(text, end)
+    pieces.append(text[done:])
+    mapped.text = "".join(pieces)
 
 
 def _drop_trailing_boilerplate(mapped: _Mapped, rules: _Rules, warnings: list[str]) -> None:
+    """Drop the first disclaimer in the window and all after it.
+
+    Each pattern is searched for on its own, the earliest match wins: one
+    that starts with a literal skips ahead at C speed, where their
+    alternation would be tried at every position.
+    """
     text = mapped.text
     window_start = max(0, len(text) - rules.search_last_chars)
-    m = rules.trailing_boilerplate.search(text, window_start)
-    if m is None:
+    starts = [m.start() for pattern in rules.trailing_boilerplate if (m := pattern.search(text, window_start))]
+    if not starts:
         return
-    dropped = len(text) - m.start()
-    mapped.edit([(m.start(), len(text), "")])
-    warnings.append(f"dropped a trailing platform disclaimer ({dropped} characters from '{text[m.start():m.start() + 12]}')")
+    start = min(starts)
+    mapped.edit([(start, len(text), "")])
+    warnings.append(f"dropped a trailing platform disclaimer ({len(text) - start} characters from '{text[start:start + 12]}')")
 
 
 def _tidy_whitespace(mapped: _Mapped) -> None:
     """Trim each line, drop empty lines, collapse runs of spaces."""
+    text = mapped.text
+    body = text.rstrip()
+    # In a tidy body only bare line breaks match, which stay as they are: just
+    # the whitespace after it can need an edit. (No match can span the two,
+    # as the body ends in a non-space.)
+    first = len(body) if _is_tidy(body) else 0
+    if first == len(text):
+        return
     edits = []
-    for m in _UNTIDY_SPACE.finditer(mapped.text):
-        start, end = m.start(), m.end()
-        if start == 0 or end == len(mapped.text):
+    for m in _UNTIDY_SPACE.finditer(text, first):
+        start, end = m.span()
+        if start == 0 or end == len(text):
             edits.append((start, end, ""))
         elif "\n" in m.group():
-            edits.append((start, end, "\n"))
+            if end - start > 1:  # a bare line break stays as it is
+                edits.append((start, end, "\n"))
         else:
             edits.append((start, end, " "))
-    if edits:
-        mapped.edit(edits)
+    mapped.edit(edits)
+
+
+def _is_tidy(text: str) -> bool:
+    """True when ``_UNTIDY_SPACE`` finds nothing but bare line breaks in ``text``.
+
+    It then has no edge whitespace, no double space, no space before and no
+    whitespace after a line break. ``str.isspace`` covers every character
+    that regex's ``\\s`` matches.
+    """
+    return not (
+        (" " in text and ("  " in text or " \n" in text))
+        or text[:1].isspace()
+        or text[-1:].isspace()
+        or _BREAK_THEN_SPACE.search(text)
+    )
 
 
 # A run of replacement characters or ASCII question marks (with at most two
 # punctuation marks between them); a "?" counts only next to Chinese text,
 # where a real question mark would be the full-width "？".
 _GARBLED = regex.compile(r"[\ufffd?](?:[^\n\p{Han}\d\w]{0,2}[\ufffd?])*|锟斤拷|烫烫烫|屯屯屯")
+# Every _GARBLED match holds one of these characters; testing for them is
+# far cheaper than the pattern search in the usual case of none.
+_GARBLED_MARKERS = ("\ufffd", "?", "锟", "烫", "屯")
 
 
 def _warn_garbled(text: str, warnings: list[str]) -> None:
+    if not any(marker in text for marker in _GARBLED_MARKERS):
+        return
     stretches = [
         m
         for m in _GARBLED.finditer(text)
