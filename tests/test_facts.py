@@ -300,3 +300,43 @@ def test_periods_from_time_phrases_on_examples(text, phrases):
     found = _periods(text, tag(text).time_phrases)
     assert [p[3] for p in found] == phrases
     assert found == _periods(text, None)
+
+
+# ---------------------------------------------------------------- helpers written for speed
+
+import bisect  # noqa: E402
+
+from newsie.facts import _rules, _unquoted  # noqa: E402
+from newsie.facts import bisect_left as facts_bisect_left  # noqa: E402
+from newsie.facts import bisect_right as facts_bisect_right  # noqa: E402
+
+
+@given(st.lists(st.integers(-5, 40)).map(sorted), st.integers(-10, 50))
+def test_facts_bisection_agrees_with_the_bisect_module(values, x):
+    assert facts_bisect_left(values, x) == bisect.bisect_left(values, x)
+    assert facts_bisect_right(values, x) == bisect.bisect_right(values, x)
+
+
+def test_facts_bisection_on_duplicates_and_ends():
+    assert facts_bisect_left([1, 3, 3, 3, 7], 3) == 1
+    assert facts_bisect_right([1, 3, 3, 3, 7], 3) == 4
+    assert facts_bisect_left([], 5) == 0 and facts_bisect_right([], 5) == 0
+    assert facts_bisect_left([1, 2], 9) == 2 and facts_bisect_right([1, 2], 0) == 0
+
+
+def test_unquoted_drops_quotation_and_title_marks_only():
+    assert _unquoted("“十四五”期间《规划》「重点」'a'\"b\"") == "十四五期间规划重点ab"
+    assert _unquoted("签约项目") == "签约项目"
+    assert _unquoted("") == ""
+
+
+def test_every_breakdown_alternative_starts_with_a_plain_character():
+    # patterns/facts.toml: so that re can skip to where a breakdown can start
+    # (a group or a class first makes it try every position of the text)
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+
+    pattern = _rules().breakdown.pattern
+    (op, (_, branches)), = sre_parse.parse(pattern).data
+    assert str(op) == "BRANCH"
+    for branch in branches:
+        assert str(branch.data[0][0]) == "LITERAL", branch

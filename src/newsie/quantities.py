@@ -118,6 +118,8 @@ def lexicon() -> _Lexicon:
         """,
         re.VERBOSE | re.IGNORECASE,
     )
+    if pattern.groupindex != _GROUPS:
+        raise AssertionError(f"quantity pattern groups {dict(pattern.groupindex)} differ from _GROUPS")
     return _Lexicon(
         magnitudes={k: Decimal(v) for k, v in numbers["magnitudes"].items()},
         currencies=dict(currencies["currencies"]),
@@ -191,40 +193,61 @@ def find_quantities(text: str) -> QuantityScan:
     return QuantityScan(found, warnings)
 
 
+# Group numbers of the pattern built in lexicon() (checked there). A match's
+# spans are read at once from Match.regs: one attribute instead of a method
+# call per group asked, several times for every number in the text.
+_PRE, _PCT, _NUM, _INSIDE1, _MAG, _SEP, _NUM2, _MAG2, _INSIDE2, _UNIT, _POST = range(1, 12)
+_GROUPS = {"pre": _PRE, "pct": _PCT, "num": _NUM, "inside1": _INSIDE1, "mag": _MAG, "sep": _SEP,
+           "num2": _NUM2, "mag2": _MAG2, "inside2": _INSIDE2, "unit": _UNIT, "post": _POST}
+_Spans = tuple[tuple[int, int], ...]
+
+
+def _group(text: str, span: tuple[int, int]) -> str | None:
+    """What a group matched (None when it took no part), from its span."""
+    start, end = span
+    return text[start:end] if start >= 0 else None
+
+
 def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) -> Quantity | None:
-    if m.group("pct") is not None:
-        value = _number_value(m.group("pct"), lex)
+    spans: _Spans = m.regs
+    match_start, match_end = spans[0]
+    pct = _group(text, spans[_PCT])
+    if pct is not None:
+        value = _number_value(pct, lex)
         if value is None:
             return None
-        return _build(m, text, lex, "percent", value, "%", None, m.end())
+        return _build(spans, text, lex, "percent", value, "%", None, match_end)
 
-    num, unit, mag = m.group("num", "unit", "mag")
+    num_start, num_end = spans[_NUM]
+    num = text[num_start:num_end]
+    unit, mag = _group(text, spans[_UNIT]), _group(text, spans[_MAG])
     # 两亿 and 三千万 carry their magnitude inside the Chinese numeral.
     has_magnitude = mag is not None or num[-1] in lex.magnitude_endings
     if unit is None and not has_magnitude:
         return None  # a bare number: a year, a code, a name (the commonest case: checked first)
-    if _preceded_by(text, m.start("num"), lex.ordinal_before):
+    if _preceded_by(text, num_start, lex.ordinal_before):
         return None  # 第一, 第三位: an ordinal
     if not _has_digit(num, lex) and not _is_bare_money(num, lex):
         return None  # 万元GDP, 千家万户: positions alone are idioms, not figures
-    if _touches_garbled(text, m.start("num"), m.end(), lex):
-        warnings.append(f"skipped the number '{m.group()}' at {m.start()}: it touches garbled characters")
+    if _touches_garbled(text, num_start, match_end, lex):
+        warnings.append(f"skipped the number '{text[match_start:match_end]}' at {match_start}: it touches garbled characters")
         return None
 
-    unit_key = unit.lower() if unit and unit.isascii() else unit
+    unit_key = "" if unit is None else unit.lower() if unit.isascii() else unit
     kind = lex.unit_kinds.get(unit_key) if unit else None
     if unit is not None and kind is None:
         return None
-    end = m.end()
-    if unit and _blocked(text, m.end("unit"), unit, lex):
+    end = match_end
+    unit_end = spans[_UNIT][1]
+    if unit and _blocked(text, unit_end, unit, lex):
         # 百亿项目: the "unit" 项 begins the word 项目. Re-read without it.
         unit, kind = None, None
-        end = max(m.end(g) for g in ("num", "mag", "num2", "mag2", "inside2"))
+        end = max(spans[_NUM][1], spans[_MAG][1], spans[_NUM2][1], spans[_MAG2][1], spans[_INSIDE2][1])
         if not has_magnitude:
             return None
     if kind not in (None, "money") and not _has_digit(num, lex):
         return None  # 亿万人, 百家: a bare magnitude is an amount of money or nothing
-    if unit and unit_key in lex.ascii_units and m.end("unit") < len(text) and text[m.end("unit")].isascii() and text[m.end("unit")].isalpha():
+    if unit and unit_key in lex.ascii_units and unit_end < len(text) and text[unit_end].isascii() and text[unit_end].isalpha():
         return None  # 5Gbps, 3MWp: part of a longer token
 
     low = _number_value(num, lex)
@@ -232,11 +255,12 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
         return None
     multiplier = lex.magnitudes.get(mag, _ONE) if mag else _ONE
     high = None
-    if m.group("num2") is not None:
-        high = _number_value(m.group("num2"), lex)
+    num2 = _group(text, spans[_NUM2])
+    if num2 is not None:
+        high = _number_value(num2, lex)
         if high is None:
             return None
-        mag2 = m.group("mag2")
+        mag2 = _group(text, spans[_MAG2])
         high_multiplier = lex.magnitudes.get(mag2, _ONE) if mag2 else multiplier
         if not mag:  # 10—20亿元: the magnitude written once covers both ends
             multiplier = high_multiplier
@@ -251,35 +275,35 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
         # A number with a magnitude and no unit: money when the clause is about money.
         if lex.bare_money.get(num) == "currency":
             return None  # 千万 alone is an adverb
-        clause_start = _clause_start(text, m.start())
-        if not (_is_bare_money(num, lex) or lex.money_context.search(text, clause_start, m.start())):
+        clause_start = _clause_start(text, match_start)
+        if not (_is_bare_money(num, lex) or lex.money_context.search(text, clause_start, match_start)):
             return None
-        return _build(m, text, lex, "money", low, "CNY", "CNY", end, high=high)
+        return _build(spans, text, lex, "money", low, "CNY", "CNY", end, high=high)
 
-    if kind == "money":
+    if kind == "money" and unit is not None:  # (kind is only set with a unit)
         currency = lex.currencies[unit]
-        return _build(m, text, lex, "money", low, currency, currency, end, high=high)
+        return _build(spans, text, lex, "money", low, currency, currency, end, high=high)
     if kind == "count":
         if num in lex.article_numerals and high is None:
             return None  # 一个, 一批: the article "a"
-        if text.startswith(lex.slogan_after, m.end()):
+        if text.startswith(lex.slogan_after, match_end):
             return None  # 三个代表, 两个维护
-        return _build(m, text, lex, "count", low, unit, None, end, high=high)
+        return _build(spans, text, lex, "count", low, unit, None, end, high=high)
     if kind == "percent" and unit == "成":
         if low > 10 or (high is not None and high > 10):
             return None  # 20成: not tenths
-        return _build(m, text, lex, "percent", low * 10, "%", None, end, high=high * 10 if high is not None else None)
+        return _build(spans, text, lex, "percent", low * 10, "%", None, end, high=high * 10 if high is not None else None)
     if kind == "duration":
         if unit == "年" and _looks_like_year(num):
             return None  # 2023年 is a date
-        if not m.group("pre") and _preceded_by(text, m.start("num"), lex.period_before_duration):
+        if not _group(text, spans[_PRE]) and _preceded_by(text, num_start, lex.period_before_duration):
             return None  # 前8个月: a period of the calendar
-        return _build(m, text, lex, "duration", low, unit, None, end, high=high)
-    return _build(m, text, lex, kind, low, unit, None, end, high=high)
+        return _build(spans, text, lex, "duration", low, unit, None, end, high=high)
+    return _build(spans, text, lex, kind, low, unit, None, end, high=high)
 
 
 def _build(
-    m: re.Match[str],
+    spans: _Spans,
     text: str,
     lex: _Lexicon,
     kind: str,
@@ -290,25 +314,27 @@ def _build(
     *,
     high: Decimal | None = None,
 ) -> Quantity:
-    start = m.start()
-    pre = m.group("pre")
+    start = spans[0][0]
+    pre = _group(text, spans[_PRE])
     if (
         pre
-        and m.start() > 0
-        and text[m.start() - 1] in lex.qualifier_blocked_by.get(pre, "")
-        and not text[: m.start()].endswith(lex.qualifier_unblocked_after.get(pre, ()))
+        and start > 0
+        and text[start - 1] in lex.qualifier_blocked_by.get(pre, "")
+        and not text[:start].endswith(lex.qualifier_unblocked_after.get(pre, ()))
     ):
         pre = None  # 签约270个: 约 ends the word 签约
-        start = m.end("pre")
+        start = spans[_PRE][1]
     qualifier = "exact"
+    inside = _group(text, spans[_INSIDE1]) or _group(text, spans[_INSIDE2])
+    post = _group(text, spans[_POST])
     if high is not None:
         qualifier = "range"
     elif pre:
         qualifier = lex.qualifiers_before[pre]
-    elif m.group("inside1") or m.group("inside2"):
-        qualifier = lex.qualifiers_inside[m.group("inside1") or m.group("inside2")]
-    elif m.group("post") and end >= m.end("post"):
-        qualifier = lex.qualifiers_after[m.group("post")]
+    elif inside:
+        qualifier = lex.qualifiers_inside[inside]
+    elif post and end >= spans[_POST][1]:
+        qualifier = lex.qualifiers_after[post]
     return new_quantity(text[start:end], start, end, kind, value, unit, currency, qualifier, value if high is not None else None, high)
 
 
