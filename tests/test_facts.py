@@ -340,3 +340,18 @@ def test_every_breakdown_alternative_starts_with_a_plain_character():
     assert str(op) == "BRANCH"
     for branch in branches:
         assert str(branch.data[0][0]) == "LITERAL", branch
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="其中同时在全年今年以来1至8月截9底“”《》 ，,、：市区项目", max_size=30))
+def test_the_quick_clause_opener_test_agrees_with_stripping_the_openers(lead):
+    builder = FactBuilder("", [], [], None)
+    assert builder._opens_clause(lead) == (not builder._strip_openers(lead))
+
+
+def test_clause_openers_worked_examples():
+    builder = FactBuilder("", [], [], None)
+    assert builder._opens_clause("今年以来，")  # a time phrase only: the mention opens its clause
+    assert builder._opens_clause("其中，“")
+    assert not builder._opens_clause("今年以来，全市新签约")
+    assert not builder._opens_clause("项目落户")

@@ -159,3 +159,21 @@ def test_dispatch_never_changes_matches(text):
 
 def test_dispatch_falls_back_to_the_plain_alternation_when_a_start_is_unbounded():
     assert dispatched(["目前", ".年"]) == "(?:目前)|(?:.年)"
+
+
+def test_char_class_lists_every_character_a_match_can_hold():
+    from newsie._prefilter import char_class
+
+    assert char_class("其中|中有") == "[中其有]"
+    assert char_class(r"(?=今)截[至止]\d+月") == r"[\d截月止至]"  # sorted
+    assert char_class(r"(?<!a)b(?!c)") == "[b]"  # lookarounds consume nothing
+    assert char_class(r"(?:百分之)?\d{1,3}%") == r"[%\d之分百]"
+
+
+def test_char_class_gives_up_on_what_it_cannot_bound():
+    from newsie._prefilter import char_class
+
+    assert char_class(".年") is None
+    assert char_class("[^，]+看") is None
+    assert char_class(r"(a)\1") is None
+    assert char_class("") is None

@@ -52,6 +52,39 @@ def first_char_class(pattern: str, flags: int = 0) -> str | None:
     return "[" + "".join(sorted(items)) + "]"
 
 
+def char_class(pattern: str, flags: int = 0) -> str | None:
+    """A regex character class matching every character a match of
+    ``pattern`` can consist of, or None when that cannot be bounded
+    (``.``, a negated class, a back-reference …). Lookarounds are left out:
+    they consume nothing."""
+    if _p is None:
+        return None
+    items: set[str] = set()
+    try:
+        _consumed(_p.parse(pattern, flags), items)
+    except (_Unknown, re.error, AttributeError, TypeError, ValueError):
+        return None
+    return "[" + "".join(sorted(items)) + "]" if items else None
+
+
+def _consumed(seq: Any, items: set[str]) -> None:
+    for op, arg in seq:
+        name = str(op)
+        if name == "LITERAL":
+            items.add(_escape(arg))
+        elif name == "IN":
+            items |= _class_items(arg)
+        elif name == "SUBPATTERN":
+            _consumed(arg[-1], items)
+        elif name == "BRANCH":
+            for branch in arg[1]:
+                _consumed(branch, items)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _consumed(arg[2], items)
+        elif name not in _ZERO_WIDTH:
+            raise _Unknown(name)
+
+
 class Scanner:
     """``pattern.finditer`` that tries the pattern only where a match can start.
 

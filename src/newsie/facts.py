@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from newsie._prefilter import dispatched, first_char_class, prefiltered
+from newsie._prefilter import char_class, dispatched, first_char_class, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
@@ -57,6 +57,9 @@ class _Rules:
     anaphora: re.Pattern[str]
     anaphora_level: dict[str, str]
     openers: re.Pattern[str]
+    # a character that no clause opener, time phrase, quote or separator holds
+    # (None when that cannot be worked out from the patterns)
+    beyond_openers: re.Pattern[str] | None
     openers_long: re.Pattern[str]
     count_verbs: re.Pattern[str]
     count_verb_words: tuple[str, ...]
@@ -107,6 +110,12 @@ def _rules() -> _Rules:
     anaphora = re.compile(_alternation(regions))
     # in a metric, one-character openers (在, 另) are part of words: 在谈项目
     openers_long = re.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*")
+    openers = re.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+")
+    # what _strip_openers can take away: a character outside these stays
+    removable = [char_class(p.pattern) for p in (openers, periods)]
+    beyond_openers = (
+        None if any(c is None for c in removable) else re.compile("[^" + "".join(c[1:-1] for c in removable if c) + re.escape(_QUOTES) + r"\s，,]")
+    )
     return _Rules(
         money_category=money_category,
         count_cues=re.compile(f"(?:{_alternation(count_category)})"),
@@ -120,7 +129,8 @@ def _rules() -> _Rules:
         periods=periods,
         anaphora=anaphora,
         anaphora_level=dict(regions),
-        openers=re.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+"),
+        openers=openers,
+        beyond_openers=beyond_openers,
         openers_long=openers_long,
         count_verbs=re.compile(rf"^(?:{_alternation(data['structure']['count_verbs'])})+"),
         count_verb_words=tuple(data["structure"]["count_verbs"]),
@@ -206,12 +216,12 @@ class _Boundaries:
         self.text = text
         self._positions: dict[str, list[int]] = {}
         self._any = _split_positions(_ANY_BOUNDARY, text)
+        self._chars = [text[p] for p in self._any]  # read once, not once per set asked for
 
     def _of(self, chars: str) -> list[int]:
         positions = self._positions.get(chars)
         if positions is None:
-            text = self.text
-            positions = self._positions[chars] = [p for p in self._any if text[p] in chars]
+            positions = self._positions[chars] = [p for p, c in zip(self._any, self._chars) if c in chars]
         return positions
 
     def before(self, position: int, chars: str, floor: int = 0) -> int:
@@ -312,8 +322,7 @@ class FactBuilder:
         while i < len(mentions):
             start, end, region, level = mentions[i]
             clause_start = self.bounds.before(start, _CLAUSE_END)
-            lead = self._strip_openers(text[clause_start:start])
-            if lead:
+            if not self._opens_clause(text[clause_start:start]):
                 i += 1
                 continue
             # A chain (湖南省长沙市) or a list (蔡甸区、新洲区) of regions.
@@ -339,6 +348,14 @@ class FactBuilder:
                 topics.append(topic)
             i = j
         return topics
+
+    def _opens_clause(self, lead: str) -> bool:
+        """Whether only openers, time phrases and punctuation stand before a
+        mention in its clause (``_strip_openers`` leaves nothing)."""
+        beyond = self.rules.beyond_openers
+        if beyond is not None and beyond.search(lead) is not None:
+            return False  # a character that stays: the quick answer for most mentions
+        return not self._strip_openers(lead)
 
     def _strip_openers(self, lead: str) -> str:
         if len(lead) > 40:
