@@ -203,25 +203,30 @@ class _Topic:
 MAX_REACH = 500
 
 
-# Every boundary character; the sets the rules ask for are subsets of it.
-_ANY_BOUNDARY = re.compile("[" + re.escape(_ITEM_END) + "]")
-
-
 class _Boundaries:
-    """Positions of boundary characters in one text: all of them found by
-    one split of the text (no match object per boundary), then each set of
-    characters (a subset of _ITEM_END) picked out once."""
+    """Positions of boundary characters in one text: each character's found
+    by ``str.find`` (a fast scan, no objects made between two), then each
+    set of characters the rules ask for (a subset of _ITEM_END) merged once."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._positions: dict[str, list[int]] = {}
-        self._any = _split_positions(_ANY_BOUNDARY, text)
-        self._chars = [text[p] for p in self._any]  # read once, not once per set asked for
+        self._by_char: dict[str, list[int]] = {}
+        for char in _ITEM_END:
+            found = []
+            position = text.find(char)
+            while position >= 0:
+                found.append(position)
+                position = text.find(char, position + 1)
+            if found:
+                self._by_char[char] = found
 
     def _of(self, chars: str) -> list[int]:
         positions = self._positions.get(chars)
         if positions is None:
-            positions = self._positions[chars] = [p for p, c in zip(self._any, self._chars) if c in chars]
+            lists = [self._by_char[c] for c in set(chars) if c in self._by_char]
+            positions = lists[0] if len(lists) == 1 else sorted(p for found in lists for p in found)
+            self._positions[chars] = positions
         return positions
 
     def before(self, position: int, chars: str, floor: int = 0) -> int:
@@ -905,17 +910,6 @@ def bisect_right(a: list[int], x: int) -> int:
         else:
             lo = mid + 1
     return lo
-
-
-def _split_positions(pattern: re.Pattern[str], text: str) -> list[int]:
-    """Positions of the one-character matches of ``pattern`` in ``text``."""
-    positions = []
-    position = -1
-    pieces = pattern.split(text)
-    for k in range(len(pieces) - 1):
-        position += len(pieces[k]) + 1
-        positions.append(position)
-    return positions
 
 
 def _line_starts(text: str) -> list[int]:

@@ -42,7 +42,10 @@ from newsie.resources import pattern_path
 __all__ = ["Gazetteer", "RegionMention"]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: in the compiled module (hatch_build.py) a plain dataclass is
+# built natively, a frozen one through its interpreted __init__ (about five
+# times the cost, once per place named). Nothing changes a mention once made.
+@dataclass(slots=True)
 class RegionMention:
     start: int
     end: int
