@@ -355,3 +355,19 @@ def test_clause_openers_worked_examples():
     assert builder._opens_clause("其中，“")
     assert not builder._opens_clause("今年以来，全市新签约")
     assert not builder._opens_clause("项目落户")
+
+
+def test_the_fast_fact_constructor_sets_every_field_like_the_dataclass():
+    import dataclasses
+
+    from newsie.facts import new_fact
+    from newsie.model import Fact, Region, Threshold
+
+    region = Region("长沙市", "430100", "city", ("湖南省", "长沙市"))
+    values = ("projects", "新引进重大项目", 3, "重大项目", region, Threshold(200000000, "CNY", "at_least"), "今年以来", "target", 1, (4, 30))
+    assert [f.name for f in dataclasses.fields(Fact)] == [
+        "category", "metric", "quantity", "subject", "region", "threshold", "period", "status", "parent", "evidence",
+    ]
+    built = new_fact(*values)
+    assert built == Fact(*values)
+    assert dataclasses.astuple(built) == dataclasses.astuple(Fact(*values))
