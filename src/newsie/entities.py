@@ -26,14 +26,16 @@ from functools import cache
 
 import regex
 
+from typing import Final
+
 from newsie._prefilter import dispatched, prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
 from newsie.resources import pattern_path
 
-NER_MODES = ("off", "quantity_sentences", "full")
-DEFAULT_NER = "off"
-_SENTENCE_END = regex.compile(r"[。！？!?；;\n]")
+NER_MODES: Final = ("off", "quantity_sentences", "full")
+DEFAULT_NER: Final = "off"
+_SENTENCE_END: Final = regex.compile(r"[。！？!?；;\n]")
 
 
 @dataclass(slots=True)
@@ -149,8 +151,8 @@ def tag(
 # through object.__setattr__ in interpreted bytecode; this module is compiled
 # (see hatch_build.py), where the same calls cost half as much. Used for the
 # many DATE and place entities; tests/test_entities.py checks every field.
-_new = object.__new__
-_set = object.__setattr__
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 
 def new_entity(text: str, label: str, start: int, end: int, norm: Region | None) -> Entity:

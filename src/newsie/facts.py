@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from typing import Final
+
 from newsie._prefilter import char_class, dispatched, first_char_class, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
@@ -171,19 +173,19 @@ def _any_start(*patterns: re.Pattern[str]) -> re.Pattern[str]:
 
 
 # Boundaries, from strongest to weakest.
-_SENTENCE_END = "。！？!?\n"
-_SEGMENT_END = _SENTENCE_END + "；;"
-_CLAUSE_END = _SEGMENT_END + "，,：:（）()"
-_ITEM_END = _CLAUSE_END + "、"
+_SENTENCE_END: Final = "。！？!?\n"
+_SEGMENT_END: Final = _SENTENCE_END + "；;"
+_CLAUSE_END: Final = _SEGMENT_END + "，,：:（）()"
+_ITEM_END: Final = _CLAUSE_END + "、"
 # Where one peer's clauses end (湘江新区…，浏阳…); where a 其中 breakdown ends.
-_PEER_END = _SEGMENT_END + "，,"
-_SENTENCE_OR_BRACKET_END = _SENTENCE_END + "）)"
-_SEGMENT_OR_BRACKET_END = _SEGMENT_END + "）)"
+_PEER_END: Final = _SEGMENT_END + "，,"
+_SENTENCE_OR_BRACKET_END: Final = _SENTENCE_END + "）)"
+_SEGMENT_OR_BRACKET_END: Final = _SEGMENT_END + "）)"
 # How far after a count its noun may end (9个亿元以上重大产业项目).
-_NOUN_AFTER_REACH = 10
-_QUOTES = "“”‘’\"'《》「」"
-_NO_QUOTES = str.maketrans("", "", _QUOTES)
-_QUOTE = re.compile(f"[{re.escape(_QUOTES)}]")
+_NOUN_AFTER_REACH: Final = 10
+_QUOTES: Final = "“”‘’\"'《》「」"
+_NO_QUOTES: Final = str.maketrans("", "", _QUOTES)
+_QUOTE: Final = re.compile(f"[{re.escape(_QUOTES)}]")
 
 
 def _unquoted(words: str) -> str:
@@ -204,7 +206,7 @@ class _Topic:
 
 # How far a look for a clause or sentence boundary reaches. Real sentences are
 # far shorter; the bound keeps a megabyte without punctuation linear.
-MAX_REACH = 500
+MAX_REACH: Final = 500
 
 
 class _Boundaries:
@@ -905,7 +907,7 @@ def bisect_right(a: list[int], x: int) -> int:
     return lo
 
 
-_new = object.__new__
+_new: Final = object.__new__
 
 
 def new_fact(
@@ -947,7 +949,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-_LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 5}
+_LEVEL_RANK: Final = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 5}
 
 
 def _specificity(region: Region | None, level: str | None) -> int:

@@ -19,6 +19,8 @@ from functools import cache, lru_cache
 import opencc
 import regex
 
+from typing import Final
+
 from newsie.resources import pattern_path
 
 
@@ -36,19 +38,19 @@ class NormalizedText:
     warnings: list[str] = field(default_factory=list)
 
 
-_CARRIAGE_RETURN = regex.compile(r"\r\n?")
-_UNTIDY_SPACE = regex.compile(r"[ ]*\n[\s]*|^\s+|\s+$|[ ]{2,}")
+_CARRIAGE_RETURN: Final = regex.compile(r"\r\n?")
+_UNTIDY_SPACE: Final = regex.compile(r"[ ]*\n[\s]*|^\s+|\s+$|[ ]{2,}")
 # A line break then whitespace. re's \s (str.isspace) covers every character
 # regex's \s does, so no match here means no such stretch for _UNTIDY_SPACE.
-_BREAK_THEN_SPACE = re.compile(r"\n\s")
-_HAN = regex.compile(r"\p{Han}")
+_BREAK_THEN_SPACE: Final = re.compile(r"\n\s")
+_HAN: Final = regex.compile(r"\p{Han}")
 
 # 0, 1, 2, …: new offset lists are copied from it, since copying references is
 # far cheaper than creating an int object per character. Never changed, but
 # replaced by a longer one when needed (so threads can share it), up to
 # _SHARED_OFFSETS_MAX; a longer text gets a list of its own.
 _shared_offsets: list[int] = []
-_SHARED_OFFSETS_MAX = 1 << 16
+_SHARED_OFFSETS_MAX: Final = 1 << 16
 
 
 def _identity_offsets(n: int) -> list[int]:
@@ -404,10 +406,10 @@ def _is_tidy(text: str) -> bool:
 # A run of replacement characters or ASCII question marks (with at most two
 # punctuation marks between them); a "?" counts only next to Chinese text,
 # where a real question mark would be the full-width "？".
-_GARBLED = regex.compile(r"[\ufffd?](?:[^\n\p{Han}\d\w]{0,2}[\ufffd?])*|锟斤拷|烫烫烫|屯屯屯")
+_GARBLED: Final = regex.compile(r"[\ufffd?](?:[^\n\p{Han}\d\w]{0,2}[\ufffd?])*|锟斤拷|烫烫烫|屯屯屯")
 # Every _GARBLED match holds one of these characters; testing for them is
 # far cheaper than the pattern search in the usual case of none.
-_GARBLED_MARKERS = ("\ufffd", "?", "锟", "烫", "屯")
+_GARBLED_MARKERS: Final = ("\ufffd", "?", "锟", "烫", "屯")
 
 
 def _warn_garbled(text: str, warnings: list[str]) -> None:

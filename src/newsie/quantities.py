@@ -21,6 +21,8 @@ import re
 import cn2an
 import regex
 
+from typing import Final
+
 from newsie._prefilter import Scanner, first_char_class
 from newsie.model import Quantity
 from newsie.resources import pattern_path
@@ -163,10 +165,10 @@ def _candidates(pattern: re.Pattern[str], numerals: str, qualifiers_before: dict
     return [re.compile(rf"({first})(?:(?<=[{number_chars}])[{number_chars}]*+)?", pattern.flags & re.IGNORECASE)]
 
 
-_ONE = Decimal(1)
+_ONE: Final = Decimal(1)
 
 # Where a clause starts, for the money-context look-back.
-_CLAUSE_BREAK = regex.compile(r"[，。；！？,;!?\n：:]")
+_CLAUSE_BREAK: Final = regex.compile(r"[，。；！？,;!?\n：:]")
 
 
 @dataclass(slots=True)
@@ -196,8 +198,18 @@ def find_quantities(text: str) -> QuantityScan:
 # Group numbers of the pattern built in lexicon() (checked there). A match's
 # spans are read at once from Match.regs: one attribute instead of a method
 # call per group asked, several times for every number in the text.
-_PRE, _PCT, _NUM, _INSIDE1, _MAG, _SEP, _NUM2, _MAG2, _INSIDE2, _UNIT, _POST = range(1, 12)
-_GROUPS = {"pre": _PRE, "pct": _PCT, "num": _NUM, "inside1": _INSIDE1, "mag": _MAG, "sep": _SEP,
+_PRE: Final = 1
+_PCT: Final = 2
+_NUM: Final = 3
+_INSIDE1: Final = 4
+_MAG: Final = 5
+_SEP: Final = 6
+_NUM2: Final = 7
+_MAG2: Final = 8
+_INSIDE2: Final = 9
+_UNIT: Final = 10
+_POST: Final = 11
+_GROUPS: Final = {"pre": _PRE, "pct": _PCT, "num": _NUM, "inside1": _INSIDE1, "mag": _MAG, "sep": _SEP,
            "num2": _NUM2, "mag2": _MAG2, "inside2": _INSIDE2, "unit": _UNIT, "post": _POST}
 _Spans = tuple[tuple[int, int], ...]
 
@@ -342,8 +354,8 @@ def _build(
 # through object.__setattr__ in interpreted bytecode: about 3 µs, for every
 # figure. This module is compiled (see hatch_build.py), where the same calls
 # cost half as much. tests/test_quantities.py checks that it sets every field.
-_new = object.__new__
-_set = object.__setattr__
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 
 def new_quantity(

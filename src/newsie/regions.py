@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import cast
+from typing import Final, cast
 
 import ahocorasick
 import regex
@@ -91,15 +91,15 @@ class _Lexicon:
     min_free_prefix: int = 2
 
 
-_BLOCK = object()  # payload of strings that look like places but are not
+_BLOCK: Final = object()  # payload of strings that look like places but are not
 # Short forms directly followed by these are street names (长沙路, 南京路).
-_STREET_AFTER = ("路", "大道", "大街")
-_MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
-_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_STREET_AFTER: Final = ("路", "大道", "大街")
+_MUNICIPALITIES: Final = frozenset({"110000", "120000", "310000", "500000"})
+_NUM: Final = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # "长沙10月7日电", "新华社长沙10月7日电", "本报长沙10月7日讯": the place before the date.
-_DATELINE = regex.compile(rf"\s*{_NUM}月{_NUM}日(?:电|讯)")
-_DATELINE_WINDOW = 300
-_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9]")
+_DATELINE: Final = regex.compile(rf"\s*{_NUM}月{_NUM}日(?:电|讯)")
+_DATELINE_WINDOW: Final = 300
+_NAME_CHAR: Final = regex.compile(r"[\p{Han}A-Za-z0-9]")
 
 
 # --------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def _short_province(name: str) -> str:
     return name
 
 
-_ASTRAL = regex.compile(r"[\U00010000-\U0010FFFF]")
+_ASTRAL: Final = regex.compile(r"[\U00010000-\U0010FFFF]")
 
 
 def _encode(text: str) -> str:
