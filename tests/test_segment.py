@@ -82,3 +82,11 @@ def test_load_gives_the_same_facts_as_extract():
     doc = newsie.load()(text)
     expected = newsie.extract(text)
     assert doc._.newsie_facts == expected.facts
+
+
+def test_the_facts_component_reads_periods_from_the_taggers_time_phrases():
+    text = "今年以来，长沙市新签约项目120个。截至9月底，浏阳市到位资金85亿元。"
+    doc = newsie.load()(text)
+    assert [text[s:e] for s, e in doc._.newsie_time_phrases] == ["今年以来", "截至9月底"]
+    assert [f.period for f in doc._.newsie_facts] == ["今年以来", "截至9月底"]
+    assert doc._.newsie_facts == newsie.extract(text).facts

@@ -35,9 +35,10 @@ from newsie.facts import build_facts
 from newsie.quantities import find_quantities
 from newsie.segment import blank
 
-for _name, _default in (("newsie_quantities", None), ("newsie_entities", None), ("newsie_mentions", None), ("newsie_home", None), ("newsie_facts", None)):
+_EXTENSIONS = ("newsie_quantities", "newsie_entities", "newsie_mentions", "newsie_home", "newsie_time_phrases", "newsie_facts")
+for _name in _EXTENSIONS:
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+        Doc.set_extension(_name, default=None)
 
 
 class QuantityFinder:
@@ -66,6 +67,7 @@ class EntityTagger:
         doc._.newsie_entities = entities
         doc._.newsie_mentions = tagged.mentions
         doc._.newsie_home = tagged.home
+        doc._.newsie_time_phrases = tagged.time_phrases  # where newsie_facts looks for periods
         spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in entities]
         doc.ents = filter_spans([s for s in spans if s is not None])
         return doc
@@ -79,7 +81,14 @@ class FactBuilderComponent:
             raise ValueError("newsie_facts needs newsie_quantities and newsie_entities (or newsie_regions) earlier in the pipeline")
         first_line, _, rest = doc.text.partition("\n")
         body_start = len(first_line) + 1 if rest and len(first_line) <= 40 and not first_line.endswith("。") else 0
-        doc._.newsie_facts = build_facts(doc.text, doc._.newsie_quantities, doc._.newsie_mentions, doc._.newsie_home, body_start=body_start)
+        doc._.newsie_facts = build_facts(
+            doc.text,
+            doc._.newsie_quantities,
+            doc._.newsie_mentions,
+            doc._.newsie_home,
+            body_start=body_start,
+            time_phrases=doc._.newsie_time_phrases,
+        )
         return doc
 
 
