@@ -77,12 +77,14 @@ def test_candidates_from_several_patterns_are_tried_in_text_order():
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        # a match starting with digits goes on with 年 right after them (within
-        # as many digits as a match can be long)
-        (r"\d{4}年", r"(?=\d{1,5}[年])"),
-        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d{1,9}[年])"),  # 个 follows digits only after 前
-        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d{1,7}[/\-\.])"),  # later digits do not matter
-        (r"[\d一]{1,3}月", r"(?=[一]|\d{1,4}[一月])"),  # the class goes on after its digits
+        # a match starting with digits goes on, after exactly so many of them,
+        # with 年 (or what else the pattern allows there); the first digit is
+        # read before the alternatives
+        (r"\d{4}年", r"(?=\d\d{3}[年])"),
+        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d\d{3}[年])"),  # 个 follows digits only after 前
+        (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d\d{3}[/\-\.])"),  # four digits; later digits do not matter
+        (r"[\d一]{1,3}月", r"(?=[一]|\d(?:\d?[一]|\d{0,2}[月]))"),  # the class goes on after its digits
+        (r"\d{1,2}[-至]|\d{4}-", r"(?=\d(?:\d?[至]|(?:\d?|\d{3})[\-]))"),  # 12.5 or 2023年 are no candidates
         (r"\d+(?:年|个月)", r"(?=[\d])"),  # unbounded: no digit test (it would read whole runs)
     ],
 )
@@ -103,11 +105,20 @@ def test_no_digit_test_where_it_could_drop_a_match(pattern, expected):
     assert lookahead(pattern) == expected
 
 
-TRICKY = [r"\d{4}年", r"[\d一]{1,3}月", r"(?:19|20)\d{2}[-/.]\d{1,2}", r"\d+(?:年|个月)", r"\d*年内|\d{2}月", r"\d+\w"]
+TRICKY = [
+    r"\d{4}年",
+    r"[\d一]{1,3}月",
+    r"(?:19|20)\d{2}[-/.]\d{1,2}",
+    r"\d+(?:年|个月)",
+    r"\d*年内|\d{2}月",
+    r"\d+\w",
+    r"\d{1,2}[-至]|\d{4}-",
+    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789年月个一-/.内x", max_size=40))
+@given(st.text(alphabet="0123456789年月日个一-/.内至x", max_size=40))
 def test_the_digit_test_never_changes_matches(text):
     for pattern in TRICKY:
         expected = [m.span() for m in re.compile(pattern).finditer(text)]

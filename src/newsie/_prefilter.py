@@ -139,21 +139,50 @@ def lookahead(pattern: str, flags: int = 0) -> str | None:
     try:
         parsed = _p.parse(pattern, flags)
         starts, _nullable = _first(parsed)
-        followers = _lead_followers(parsed)
         longest = parsed.getwidth()[1]
+        followers = _lead_followers(parsed, min(longest, _MAX_DIGIT_TEST))
     except (_Unknown, re.error, AttributeError, TypeError, ValueError, OverflowError):  # pragma: no cover - first_char_class parsed it
         followers = None
     digit_starts = {item for item in starts if _digits_only(item)}
-    # The digit test reads at most as many digits as a match can be long, so
-    # a long run of digits costs that much per position, not the whole run
-    # (a megabyte of digits stays linear). It needs followers that are plain
-    # characters, none of them a digit: then a match can never start inside
-    # a run of digits longer than the match.
+    # A match that starts with digits goes on, after exactly so many of
+    # them, with one of the characters the pattern allows there: 年 after
+    # four digits, 月 after one or two. The test reads at most as many
+    # digits as a match can be long, so a long run of digits costs that
+    # much per position, not the whole run (a megabyte of digits stays
+    # linear). It needs followers that are plain characters, none of them a
+    # digit, and matches no longer than _MAX_DIGIT_TEST.
     if followers is None or not digit_starts or longest > _MAX_DIGIT_TEST or any(_unescape(f) is None for f in followers):
         return f"(?={first})"
     others = "".join(sorted(starts - digit_starts))
-    after_digits = rf"\d{{1,{longest}}}[" + "".join(sorted(followers)) + "]"
-    return f"(?=[{others}]|{after_digits})" if others else f"(?={after_digits})"
+    by_counts: dict[tuple[int, ...], list[str]] = {}
+    for follower, counts in followers.items():
+        by_counts.setdefault(tuple(sorted(counts)), []).append(follower)
+    # The first digit is read once, before the alternatives: at the many
+    # positions without one, the test then fails at its first step.
+    tests = [f"{_more_digits(counts)}[{''.join(sorted(chars))}]" for counts, chars in sorted(by_counts.items())]
+    digit_test = rf"\d{tests[0]}" if len(tests) == 1 else rf"\d(?:{'|'.join(tests)})"
+    return f"(?=[{others}]|{digit_test})" if others else f"(?={digit_test})"
+
+
+def _more_digits(counts: tuple[int, ...]) -> str:
+    """A regex for the digits after the first of a run of exactly one of
+    ``counts`` (sorted, >= 1) digits: \\d{3} for 4, \\d? for 1 or 2."""
+    ranges: list[tuple[int, int]] = []
+    for n in counts:
+        if ranges and ranges[-1][1] == n - 1:
+            ranges[-1] = (ranges[-1][0], n)
+        else:
+            ranges.append((n, n))
+    runs = [_repeat(a - 1, b - 1) for a, b in ranges]
+    return runs[0] if len(runs) == 1 else f"(?:{'|'.join(runs)})"
+
+
+def _repeat(low: int, high: int) -> str:
+    if high == 0:
+        return ""
+    if (low, high) == (0, 1):
+        return r"\d?"
+    return rf"\d{{{low}}}" if low == high else rf"\d{{{low},{high}}}"
 
 
 # Longest match for which the digit test is used (the date patterns: about 20).
@@ -255,51 +284,67 @@ def _matches_a_digit(op: Any, arg: Any) -> bool:
     return False
 
 
-# Reading a match from its start: (nothing read yet is possible,
-# only digits read so far is possible).
-_State = tuple[bool, bool]
+# Reading a match from its start, the possible states: how many digits have
+# been read, all of them leading (0: nothing read yet), or _PAST: the match
+# has gone on past its leading digits.
+_PAST = -1
 
 
-def _lead_followers(seq: Any) -> set[str] | None:
+def _lead_followers(seq: Any, most: int) -> dict[str, set[int]] | None:
     """Class items for the characters that can come right after the digits a
-    match starts with (digits left out); None when a match can be digits alone."""
-    found: set[str] = set()
-    _start, in_digits = _read(seq, (True, False), found)
-    if in_digits:
+    match starts with (digits left out), each with how many digits can come
+    before it; None when a match can be digits alone. Counts stop at ``most``
+    (a match's longest length)."""
+    found: dict[str, set[int]] = {}
+    ends = _read(seq, frozenset({0}), found, most)
+    if any(state > 0 for state in ends):
         return None
-    return {item for item in found if not _digits_only(item)}
+    return {item: counts for item, counts in found.items() if not _digits_only(item)}
 
 
-def _read(seq: Any, state: _State, found: set[str]) -> _State:
-    """The state after ``seq``, adding to ``found`` the items that may
-    follow a leading run of digits."""
-    start, in_digits = state
+def _read(seq: Any, states: frozenset[int], found: dict[str, set[int]], most: int) -> frozenset[int]:
+    """The states after ``seq``, adding to ``found`` the items that may
+    follow a leading run of digits, with the run's possible lengths."""
     for op, arg in seq:
         name = str(op)
         if name in ("LITERAL", "IN"):
-            if in_digits:
-                found |= {_escape(arg)} if name == "LITERAL" else _class_items(arg)
-            in_digits = (start or in_digits) and _matches_a_digit(op, arg)
-            start = False
+            items = {_escape(arg)} if name == "LITERAL" else _class_items(arg)
+            digit = _matches_a_digit(op, arg)
+            other = any(not _digits_only(i) for i in items)  # can match something else
+            after: set[int] = set()
+            for state in states:
+                if state > 0:
+                    for item in items:
+                        found.setdefault(item, set()).add(state)
+                if state >= 0 and digit and state < most:
+                    after.add(state + 1)
+                if state == _PAST or other:
+                    after.add(_PAST)  # (a match that starts with no digit is not followed)
+            states = frozenset(after)
         elif name == "SUBPATTERN":
-            start, in_digits = _read(arg[-1], (start, in_digits), found)
+            states = _read(arg[-1], states, found, most)
         elif name == "BRANCH":
-            ends = [_read(branch, (start, in_digits), found) for branch in arg[1]]
-            start, in_digits = any(e[0] for e in ends), any(e[1] for e in ends)
+            states = frozenset().union(*(_read(branch, states, found, most) for branch in arg[1]))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
-            # With four possible states, the states after low … high rounds
-            # all show up within a few rounds past low.
-            current: _State = (start, in_digits)
-            ends = [current] if low == 0 else []
-            for rounds in range(1, min(high, low + 8) + 1):
-                current = _read(sub, current, found)
+            current = states
+            ends: set[int] = set(current) if low == 0 else set()
+            rounds = 0
+            # The states are a subset of {-1, 0 … most}: past low, once a
+            # round adds nothing new, later rounds add nothing either.
+            while rounds < high:
+                current = _read(sub, current, found, most)
+                rounds += 1
                 if rounds >= low:
-                    ends.append(current)
-            start, in_digits = any(e[0] for e in ends), any(e[1] for e in ends)
+                    if current <= ends and rounds > low:
+                        break
+                    ends |= current
+                if not current:
+                    break
+            states = frozenset(ends)
         elif name not in _ZERO_WIDTH:
             raise _Unknown(name)
-    return start, in_digits
+    return states
 
 
 def _first(seq: Any) -> tuple[set[str], bool]:
