@@ -81,9 +81,11 @@ def test_candidates_from_several_patterns_are_tried_in_text_order():
         # with 年 (or what else the pattern allows there); the first digit is
         # read before the alternatives
         (r"\d{4}年", r"(?=\d\d{3}[年])"),
-        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前]|\d\d{3}[年])"),  # 个 follows digits only after 前
+        (r"(?:今年|\d{4}年)?前\d个月", r"(?=[今前][\d年]|\d\d{3}[年])"),  # 个 follows digits only after 前
         (r"(?:19|20)\d{2}[-/.]\d{1,2}", r"(?=\d\d{3}[/\-\.])"),  # four digits; later digits do not matter
-        (r"[\d一]{1,3}月", r"(?=[一]|\d(?:\d?[一]|\d{0,2}[月]))"),  # the class goes on after its digits
+        (r"[\d一]{1,3}月", r"(?=[一][\d一月]|\d(?:\d?[一]|\d{0,2}[月]))"),  # the class goes on after its digits
+        # other starts must go on with what can come second: 目前 and 全年, not 项目 or 全市
+        (r"目前|全年|\d{1,2}月", r"(?=[全目][前年]|\d\d?[月])"),
         (r"\d{1,2}[-至]|\d{4}-", r"(?=\d(?:\d?[至]|(?:\d?|\d{3})[\-]))"),  # 12.5 or 2023年 are no candidates
         (r"\d+(?:年|个月)", r"(?=[\d])"),  # unbounded: no digit test (it would read whole runs)
     ],

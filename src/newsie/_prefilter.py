@@ -20,7 +20,7 @@ still with identical matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 try:  # the parser behind re.compile; private, so a failure means "no prefilter"
@@ -154,6 +154,10 @@ def lookahead(pattern: str, flags: int = 0) -> str | None:
     if followers is None or not digit_starts or longest > _MAX_DIGIT_TEST or any(_unescape(f) is None for f in followers):
         return f"(?={first})"
     others = "".join(sorted(starts - digit_starts))
+    # … and one that starts with another character goes on with one of these
+    # (目前 but not 项目; 全年 but not 全市)
+    second = _second_items(parsed) if others else None
+    other_test = f"[{others}]" + (f"[{''.join(sorted(second))}]" if second else "")
     by_counts: dict[tuple[int, ...], list[str]] = {}
     for follower, counts in followers.items():
         by_counts.setdefault(tuple(sorted(counts)), []).append(follower)
@@ -161,7 +165,7 @@ def lookahead(pattern: str, flags: int = 0) -> str | None:
     # positions without one, the test then fails at its first step.
     tests = [f"{_more_digits(counts)}[{''.join(sorted(chars))}]" for counts, chars in sorted(by_counts.items())]
     digit_test = rf"\d{tests[0]}" if len(tests) == 1 else rf"\d(?:{'|'.join(tests)})"
-    return f"(?=[{others}]|{digit_test})" if others else f"(?={digit_test})"
+    return f"(?={other_test}|{digit_test})" if others else f"(?={digit_test})"
 
 
 def _more_digits(counts: tuple[int, ...]) -> str:
@@ -289,6 +293,10 @@ def _matches_a_digit(op: Any, arg: Any) -> bool:
 # has gone on past its leading digits.
 _PAST = -1
 
+# A step of a walk: the states after one character of the given class items
+# (can it be a digit? can it be something else?) from the states before.
+_Step = Callable[[set[str], bool, bool, frozenset[int]], frozenset[int]]
+
 
 def _lead_followers(seq: Any, most: int) -> dict[str, set[int]] | None:
     """Class items for the characters that can come right after the digits a
@@ -296,51 +304,73 @@ def _lead_followers(seq: Any, most: int) -> dict[str, set[int]] | None:
     before it; None when a match can be digits alone. Counts stop at ``most``
     (a match's longest length)."""
     found: dict[str, set[int]] = {}
-    ends = _read(seq, frozenset({0}), found, most)
+
+    def step(items: set[str], digit: bool, other: bool, states: frozenset[int]) -> frozenset[int]:
+        after: set[int] = set()
+        for state in states:
+            if state > 0:
+                for item in items:
+                    found.setdefault(item, set()).add(state)
+            if state >= 0 and digit and state < most:
+                after.add(state + 1)
+            if state == _PAST or other:
+                after.add(_PAST)  # (a match that starts with no digit is not followed)
+        return frozenset(after)
+
+    ends = _walk(seq, frozenset({0}), step)
     if any(state > 0 for state in ends):
         return None
     return {item: counts for item, counts in found.items() if not _digits_only(item)}
 
 
-def _read(seq: Any, states: frozenset[int], found: dict[str, set[int]], most: int) -> frozenset[int]:
-    """The states after ``seq``, adding to ``found`` the items that may
-    follow a leading run of digits, with the run's possible lengths."""
+def _second_items(seq: Any) -> set[str] | None:
+    """Class items for the second character of a match that starts with
+    something other than a digit; None when such a match can be one
+    character long. (States: characters read, 2 meaning two or more.)"""
+    found: set[str] = set()
+
+    def step(items: set[str], digit: bool, other: bool, states: frozenset[int]) -> frozenset[int]:
+        after: set[int] = set()
+        for state in states:
+            if state == 0 and other:
+                after.add(1)  # (digit starts are the digit test's)
+            elif state == 1:
+                found.update(items)
+                after.add(2)
+            elif state == 2:
+                after.add(2)
+        return frozenset(after)
+
+    ends = _walk(seq, frozenset({0}), step)
+    return None if 1 in ends else found
+
+
+def _walk(seq: Any, states: frozenset[int], step: _Step) -> frozenset[int]:
+    """The states after reading ``seq`` from ``states``, one character at a
+    time through ``step``. States are small ints: past a repeat's minimum, a
+    round that adds no new state ends it."""
     for op, arg in seq:
         name = str(op)
         if name in ("LITERAL", "IN"):
             items = {_escape(arg)} if name == "LITERAL" else _class_items(arg)
-            digit = _matches_a_digit(op, arg)
-            other = any(not _digits_only(i) for i in items)  # can match something else
-            after: set[int] = set()
-            for state in states:
-                if state > 0:
-                    for item in items:
-                        found.setdefault(item, set()).add(state)
-                if state >= 0 and digit and state < most:
-                    after.add(state + 1)
-                if state == _PAST or other:
-                    after.add(_PAST)  # (a match that starts with no digit is not followed)
-            states = frozenset(after)
+            other = any(not _digits_only(i) for i in items)  # can match something else than a digit
+            states = step(items, _matches_a_digit(op, arg), other, states)
         elif name == "SUBPATTERN":
-            states = _read(arg[-1], states, found, most)
+            states = _walk(arg[-1], states, step)
         elif name == "BRANCH":
-            states = frozenset().union(*(_read(branch, states, found, most) for branch in arg[1]))
+            states = frozenset().union(*(_walk(branch, states, step) for branch in arg[1]))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
             current = states
             ends: set[int] = set(current) if low == 0 else set()
             rounds = 0
-            # The states are a subset of {-1, 0 … most}: past low, once a
-            # round adds nothing new, later rounds add nothing either.
-            while rounds < high:
-                current = _read(sub, current, found, most)
+            while rounds < high and current:
+                current = _walk(sub, current, step)
                 rounds += 1
                 if rounds >= low:
-                    if current <= ends and rounds > low:
+                    if rounds > low and current <= ends:
                         break
                     ends |= current
-                if not current:
-                    break
             states = frozenset(ends)
         elif name not in _ZERO_WIDTH:
             raise _Unknown(name)
