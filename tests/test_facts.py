@@ -371,3 +371,20 @@ def test_the_fast_fact_constructor_sets_every_field_like_the_dataclass():
     built = new_fact(*values)
     assert built == Fact(*values)
     assert dataclasses.astuple(built) == dataclasses.astuple(Fact(*values))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="新引进了招签约共累计落地开工、项目企业家", max_size=16))
+def test_taking_the_count_verbs_off_is_the_regex_over_the_word_list(words):
+    import re as re_module
+
+    verbs = _rules().count_verbs
+    reference = re_module.compile("^(?:" + "|".join(re_module.escape(v) for v in verbs) + ")+")
+    assert FactBuilder("", [], [], None)._without_count_verbs(words) == reference.sub("", words)
+
+
+def test_count_verbs_worked_examples():
+    builder = FactBuilder("", [], [], None)
+    assert builder._without_count_verbs("新引进重大项目") == "重大项目"  # 新引进, not 新 + 引进
+    assert builder._without_count_verbs("共引进、签约项目") == "项目"
+    assert builder._without_count_verbs("项目") == "项目"

@@ -63,8 +63,7 @@ class _Rules:
     # (None when that cannot be worked out from the patterns)
     beyond_openers: re.Pattern[str] | None
     openers_long: re.Pattern[str]
-    count_verbs: re.Pattern[str]
-    count_verb_words: tuple[str, ...]
+    count_verbs: tuple[str, ...]  # longest first
     location_verbs: re.Pattern[str]
     not_topic_before: tuple[str, ...]
     list_joiner: re.Pattern[str]
@@ -134,8 +133,7 @@ def _rules() -> _Rules:
         openers=openers,
         beyond_openers=beyond_openers,
         openers_long=openers_long,
-        count_verbs=re.compile(rf"^(?:{_alternation(data['structure']['count_verbs'])})+"),
-        count_verb_words=tuple(data["structure"]["count_verbs"]),
+        count_verbs=tuple(sorted(set(data["structure"]["count_verbs"]), key=len, reverse=True)),
         location_verbs=re.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         list_joiner=re.compile(f"(?:{_alternation(data['regions']['list_joiners'])})?"),
@@ -230,8 +228,12 @@ class _Boundaries:
     def _of(self, chars: str) -> list[int]:
         positions = self._positions.get(chars)
         if positions is None:
-            lists = [self._by_char[c] for c in set(chars) if c in self._by_char]
-            positions = lists[0] if len(lists) == 1 else sorted(p for found in lists for p in found)
+            positions = []
+            for char in chars:
+                found = self._by_char.get(char)
+                if found is not None:
+                    positions.extend(found)
+            positions.sort()  # (a character listed twice would repeat its positions: harmless to bisection)
             self._positions[chars] = positions
         return positions
 
@@ -736,8 +738,8 @@ class FactBuilder:
         """The window without quotes and the filler words right before the figure."""
         return self._without_fillers(_unquoted(window).strip())
 
-    # The two word-list regexes below run for every figure; a C-level
-    # startswith/endswith test skips them when no listed word is there.
+    # The two helpers below run for every figure; a C-level startswith /
+    # endswith test over the whole word list answers the commonest case.
     def _without_fillers(self, words: str) -> str:
         """``words`` without the filler words (共, 达 …) at its end."""
         if words.endswith(self.rules.filler_words):
@@ -746,8 +748,12 @@ class FactBuilder:
 
     def _without_count_verbs(self, words: str) -> str:
         """``words`` without the verbs (新引进, 签约 …) that open it."""
-        if words.startswith(self.rules.count_verb_words):
-            return self.rules.count_verbs.sub("", words)
+        verbs = self.rules.count_verbs
+        while words.startswith(verbs):  # one C-level test for the commonest case: none
+            for verb in verbs:  # the longest that opens the words, as often as one does
+                if words.startswith(verb):
+                    words = words[len(verb) :]
+                    break
         return words
 
     def _metric(self, start: int, end: int, q: Quantity) -> str | None:
