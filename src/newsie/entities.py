@@ -23,10 +23,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 import regex
-
-from typing import Final
 
 from newsie._prefilter import dispatched, prefiltered
 from newsie.model import Entity, Quantity, Region

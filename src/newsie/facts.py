@@ -28,7 +28,6 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-
 from typing import Final
 
 from newsie._prefilter import char_class, dispatched, first_char_class, prefiltered

@@ -15,11 +15,10 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Final
 
 import opencc
 import regex
-
-from typing import Final
 
 from newsie.resources import pattern_path
 

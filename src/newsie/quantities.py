@@ -11,17 +11,15 @@ precedes it and is matched possessively, so a run of 100,000 digits or
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
-
-import re
+from typing import Final
 
 import cn2an
 import regex
-
-from typing import Final
 
 from newsie._prefilter import Scanner, first_char_class
 from newsie.model import Quantity
@@ -209,8 +207,10 @@ _MAG2: Final = 8
 _INSIDE2: Final = 9
 _UNIT: Final = 10
 _POST: Final = 11
-_GROUPS: Final = {"pre": _PRE, "pct": _PCT, "num": _NUM, "inside1": _INSIDE1, "mag": _MAG, "sep": _SEP,
-           "num2": _NUM2, "mag2": _MAG2, "inside2": _INSIDE2, "unit": _UNIT, "post": _POST}
+_GROUPS: Final = {
+    "pre": _PRE, "pct": _PCT, "num": _NUM, "inside1": _INSIDE1, "mag": _MAG, "sep": _SEP,
+    "num2": _NUM2, "mag2": _MAG2, "inside2": _INSIDE2, "unit": _UNIT, "post": _POST,
+}
 _Spans = tuple[tuple[int, int], ...]
 
 
