@@ -128,7 +128,7 @@ def test_ner_mode_is_checked():
 def test_the_fast_entity_constructor_sets_every_field_like_the_dataclass():
     import dataclasses
 
-    from newsie.entities import new_entity
+    from newsie._construct import new_entity
     from newsie.model import Entity, Region
 
     region = Region("长沙市", "430100", "city", ("湖南省", "长沙市"))

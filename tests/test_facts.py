@@ -360,7 +360,7 @@ def test_clause_openers_worked_examples():
 def test_the_fast_fact_constructor_sets_every_field_like_the_dataclass():
     import dataclasses
 
-    from newsie.facts import new_fact
+    from newsie._construct import new_fact
     from newsie.model import Fact, Region, Threshold
 
     region = Region("长沙市", "430100", "city", ("湖南省", "长沙市"))

@@ -165,7 +165,7 @@ def test_the_fast_constructor_sets_every_field_like_the_dataclass():
     import dataclasses
 
     from newsie.model import Quantity
-    from newsie.quantities import new_quantity
+    from newsie._construct import new_quantity
 
     values = ("约2亿元", 3, 8, "money", Decimal(200000000), "CNY", "CNY", "approx", Decimal(1), Decimal(2))
     assert [f.name for f in dataclasses.fields(Quantity)] == ["text", "start", "end", "kind", "value", "unit", "currency", "qualifier", "low", "high"]

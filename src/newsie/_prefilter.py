@@ -60,29 +60,16 @@ def char_class(pattern: str, flags: int = 0) -> str | None:
     if _p is None:
         return None
     items: set[str] = set()
+
+    def step(chars: set[str], digit: bool, other: bool, states: frozenset[int]) -> frozenset[int]:
+        items.update(chars)
+        return states
+
     try:
-        _consumed(_p.parse(pattern, flags), items)
+        _walk(_p.parse(pattern, flags), frozenset({0}), step)
     except (_Unknown, re.error, AttributeError, TypeError, ValueError):
         return None
     return "[" + "".join(sorted(items)) + "]" if items else None
-
-
-def _consumed(seq: Any, items: set[str]) -> None:
-    for op, arg in seq:
-        name = str(op)
-        if name == "LITERAL":
-            items.add(_escape(arg))
-        elif name == "IN":
-            items |= _class_items(arg)
-        elif name == "SUBPATTERN":
-            _consumed(arg[-1], items)
-        elif name == "BRANCH":
-            for branch in arg[1]:
-                _consumed(branch, items)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _consumed(arg[2], items)
-        elif name not in _ZERO_WIDTH:
-            raise _Unknown(name)
 
 
 class Scanner:

@@ -27,6 +27,7 @@ from typing import Final
 
 import regex
 
+from newsie._construct import new_entity
 from newsie._prefilter import dispatched, prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
@@ -144,25 +145,6 @@ def tag(
     kept = _settle(dates, places, gov + people + companies + statistical)
     kept.sort(key=lambda e: (e.start, -e.end))
     return Tagged(entities=kept, mentions=list(mentions), home=home, time_phrases=time_phrases)
-
-
-# Entity is a frozen dataclass, whose generated __init__ sets each field
-# through object.__setattr__ in interpreted bytecode; this module is compiled
-# (see hatch_build.py), where the same calls cost half as much. Used for the
-# many DATE and place entities; tests/test_entities.py checks every field.
-_new: Final = object.__new__
-_set: Final = object.__setattr__
-
-
-def new_entity(text: str, label: str, start: int, end: int, norm: Region | None) -> Entity:
-    """``Entity(text, label, start, end, norm)``, built faster."""
-    entity: Entity = _new(Entity)
-    _set(entity, "text", text)
-    _set(entity, "label", label)
-    _set(entity, "start", start)
-    _set(entity, "end", end)
-    _set(entity, "norm", norm)
-    return entity
 
 
 def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Patterns) -> list[Entity]:

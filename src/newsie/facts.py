@@ -30,14 +30,20 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
+from newsie._construct import new_fact
 from newsie._prefilter import char_class, dispatched, first_char_class, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
 
 
+def _longest_first(words) -> list[str]:
+    """The distinct words, longest first: the order in which a word list is tried."""
+    return sorted(set(words), key=len, reverse=True)
+
+
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in _longest_first(words))
 
 
 # The patterns use the standard library's ``re``, not ``regex``: most are
@@ -80,7 +86,7 @@ class _Rules:
     project_before: re.Pattern[str]
     event_name: re.Pattern[str]
     respectively: re.Pattern[str]
-    # a character one of the metric's openers can start with (see _metric_openers)
+    # a character one of the metric's openers can start with (see _metric)
     metric_opener_start: re.Pattern[str]
 
 
@@ -132,7 +138,7 @@ def _rules() -> _Rules:
         openers=openers,
         beyond_openers=beyond_openers,
         openers_long=openers_long,
-        count_verbs=tuple(sorted(set(data["structure"]["count_verbs"]), key=len, reverse=True)),
+        count_verbs=tuple(_longest_first(data["structure"]["count_verbs"])),
         location_verbs=re.compile(_alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         list_joiner=re.compile(f"(?:{_alternation(data['regions']['list_joiners'])})?"),
@@ -910,39 +916,6 @@ def bisect_right(a: list[int], x: int) -> int:
         else:
             lo = mid + 1
     return lo
-
-
-_new: Final = object.__new__
-
-
-def new_fact(
-    category: str,
-    metric: str | None,
-    quantity: int,
-    subject: str | None,
-    region: Region | None,
-    threshold: Threshold | None,
-    period: str | None,
-    status: str,
-    parent: int | None,
-    evidence: tuple[int, int],
-) -> Fact:
-    """``Fact(category, …, evidence)``, built faster: the dataclass's
-    generated ``__init__`` runs as interpreted bytecode, while the slots set
-    here, in a compiled module (hatch_build.py), cost about half. tests/test_facts.py
-    checks that every field is set."""
-    fact: Fact = _new(Fact)
-    fact.category = category
-    fact.metric = metric
-    fact.quantity = quantity
-    fact.subject = subject
-    fact.region = region
-    fact.threshold = threshold
-    fact.period = period
-    fact.status = status
-    fact.parent = parent
-    fact.evidence = evidence
-    return fact
 
 
 def _line_starts(text: str) -> list[int]:

@@ -22,6 +22,7 @@ import cn2an
 import regex
 
 from newsie._prefilter import Scanner, first_char_class
+from newsie._construct import new_quantity
 from newsie.model import Quantity
 from newsie.resources import pattern_path
 
@@ -348,41 +349,6 @@ def _build(
     elif post and end >= spans[_POST][1]:
         qualifier = lex.qualifiers_after[post]
     return new_quantity(text[start:end], start, end, kind, value, unit, currency, qualifier, value if high is not None else None, high)
-
-
-# Quantity is a frozen dataclass, whose generated __init__ sets each field
-# through object.__setattr__ in interpreted bytecode: about 3 µs, for every
-# figure. This module is compiled (see hatch_build.py), where the same calls
-# cost half as much. tests/test_quantities.py checks that it sets every field.
-_new: Final = object.__new__
-_set: Final = object.__setattr__
-
-
-def new_quantity(
-    text: str,
-    start: int,
-    end: int,
-    kind: str,
-    value: Decimal,
-    unit: str | None,
-    currency: str | None,
-    qualifier: str,
-    low: Decimal | None,
-    high: Decimal | None,
-) -> Quantity:
-    """``Quantity(text, start, …, high)``, built faster."""
-    q: Quantity = _new(Quantity)
-    _set(q, "text", text)
-    _set(q, "start", start)
-    _set(q, "end", end)
-    _set(q, "kind", kind)
-    _set(q, "value", value)
-    _set(q, "unit", unit)
-    _set(q, "currency", currency)
-    _set(q, "qualifier", qualifier)
-    _set(q, "low", low)
-    _set(q, "high", high)
-    return q
 
 
 def _preceded_by(text: str, position: int, words: tuple[str, ...]) -> bool:
