@@ -94,4 +94,9 @@ def test_adversarial_megabyte_input_in_linear_time(name):
         return min(times)
 
     small, large = best_of(MB // 16), best_of(MB // 4)
+    if large >= small * 10 + 0.05:
+        # Measured once more before failing: on this shared machine one slow
+        # stretch (another job's cache traffic) once made a linear run read
+        # 10x. A quadratic run stays about 16x however often it is timed.
+        small, large = min(small, best_of(MB // 16)), min(large, best_of(MB // 4))
     assert large < small * 10 + 0.05, f"{name}: {small:.3f}s for 62 kB but {large:.3f}s for 250 kB"
