@@ -417,7 +417,7 @@ def report(args, manifest, runs: dict[str, list[dict]], started: str, uptimes: l
     add(f"- date: {started}")
     add(f"- machine: {os.cpu_count()} CPUs, {_cpu_model()}, {platform.system()} {platform.release()}; shared with other jobs")
     add(f"- python: {platform.python_implementation()} {platform.python_version()}")
-    versions = ", ".join(f"{d} {_version(d)}" for d in ("newsie", "spacy", "thinc", "numpy", "jieba", "spacy-pkuseg", "pyahocorasick", "regex", "opencc", "selectolax"))
+    versions = ", ".join(f"{d} {_version(d)}" for d in ("newsie", "spacy", "thinc", "numpy", "jieba", "spacy-pkuseg", "ahocorasick-rs", "regex", "opencc", "selectolax"))
     add(f"- packages: {versions}")
     add(f"- NER model: {_model_info(snapshot)}; pkuseg model: `{args.pkuseg_model}`")
     add(f"- load (`uptime`) before: `{uptimes[0]}`")

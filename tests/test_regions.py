@@ -255,7 +255,14 @@ def test_seed_article_offsets(gaz: Gazetteer) -> None:
     assert gaz.home(text, mentions).adcode == "430100"
 
 
-NAMES = ["长沙", "长沙市", "鼓楼区", "南京", "经开区", "产业园", "湘江新区", "天心区", "城关镇", "的", "和", "，"]
+def test_offsets_count_characters_beyond_the_bmp(gaz: Gazetteer) -> None:
+    # An emoji or a rare Han character (𠮷, U+20BB7) is one character of the
+    # text but two UTF-16 units and four UTF-8 bytes: offsets must count characters.
+    text = "😀𠮷长沙市和😀浏阳"
+    assert [(m.text, m.start, m.end) for m in gaz.find(text)] == [("长沙市", 2, 5), ("浏阳", 7, 9)]
+
+
+NAMES = ["长沙", "长沙市", "鼓楼区", "南京", "经开区", "产业园", "湘江新区", "天心区", "城关镇", "的", "和", "，", "😀", "𠮷"]
 
 
 @settings(max_examples=200, deadline=None)
