@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsie import entities, facts
-from newsie._prefilter import Scanner, dispatched, first_char_class, lookahead, prefiltered
+from newsie._prefilter import Scanner, alternation, dispatched, first_char_class, lookahead, prefiltered
 
 
 @pytest.mark.parametrize(
@@ -190,3 +190,53 @@ def test_char_class_gives_up_on_what_it_cannot_bound():
     assert char_class("[^，]+看") is None
     assert char_class(r"(a)\1") is None
     assert char_class("") is None
+
+
+# --- alternation: word lists as a prefix tree -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["亿元", "亿美元", "亿", "万"], "亿(?:美元|元)?|万"),  # the longer branch first, then the word itself
+        (["a", "ab", "abc"], "a(?:bc?)?"),
+        (["招商", "招商引资", "引资"], "招商(?:引资)?|引资"),
+        ([".", "..", "("], r"\.\.?|\("),  # every character escaped
+        (["x", "x", "y"], "x|y"),  # duplicates once
+    ],
+)
+def test_alternation_is_a_prefix_tree(words, expected):
+    assert alternation(words) == expected
+
+
+def test_alternation_ignorecase_merges_words_that_differ_in_case():
+    assert alternation(["GWh", "gwh", "MW"], ignorecase=True) == "gwh|mw"
+    assert re.fullmatch(alternation(["GWh"], ignorecase=True), "GWH", re.IGNORECASE)
+    # a cased letter outside ASCII: the flat list, case folding left to the engine
+    assert alternation(["Ωm", "Ω"], ignorecase=True) == "Ωm|Ω"
+
+
+def test_alternation_refuses_an_empty_word():
+    with pytest.raises(ValueError, match="empty word"):
+        alternation(["亿", ""])
+
+
+def _flat(words):
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+WORD = st.text(alphabet="亿万元美ab.A", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=12), st.text(alphabet="亿万元美ab.A,", max_size=40), st.booleans())
+def test_alternation_matches_like_the_longest_first_list(words, text, ignorecase):
+    # The same matches everywhere, also where the engine has to backtrack
+    # into the alternation (a word followed by more pattern: the shorter word
+    # is tried only after the longer fails, in both forms).
+    flags = re.IGNORECASE if ignorecase else 0
+    tree, flat = alternation(words, ignorecase=ignorecase), _flat(words)
+    for template in ("(?:{})", "(?:{})a", "(?:{})+万", "^(?:{})$"):
+        got = [m.span() for m in re.finditer(template.format(tree), text, flags)]
+        want = [m.span() for m in re.finditer(template.format(flat), text, flags)]
+        assert got == want, (template, tree, flat)

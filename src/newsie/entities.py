@@ -28,7 +28,7 @@ from typing import Final
 import regex
 
 from newsie._construct import new_entity
-from newsie._prefilter import dispatched, prefiltered
+from newsie._prefilter import alternation, dispatched, prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
 from newsie.resources import pattern_path
@@ -65,10 +65,6 @@ class _Patterns:
     org_not_name_starts: str
 
 
-def _alternation(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 def date_alternatives() -> list[str]:
     """The DATE patterns of ``patterns/dates.toml``, longest pattern first (the order they are tried in)."""
     with open(pattern_path("dates.toml"), "rb") as f:
@@ -85,22 +81,22 @@ def _patterns() -> _Patterns:
     with open(pattern_path("facts.toml"), "rb") as f:
         project_heads = tomllib.load(f)["wording"]["project_heads"]  # 项目, 基地, 产业园 …: not company names
     not_in_name = regex.escape(person["not_in_name"])
-    bodies = _alternation(gov["bodies"])
+    bodies = alternation(gov["bodies"])
     not_after = regex.escape(gov["not_followed_by"])
     return _Patterns(
         # plain patterns: the standard library's engine scans them faster
         dates=prefiltered(dispatched(date_alternatives())),
-        gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{_alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
+        gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
         gov_after_place=re.compile(rf"(?:{bodies})(?![{not_after}])"),  # .match(text, pos): anchored at pos
         # the name is the group; two or three Han characters, then not another Han
         # character unless it is one that starts the rest of the sentence
         person=regex.compile(
-            rf"(?:{_alternation(person['titles'])})\s?(?P<name>[^\P{{Han}}{not_in_name}]{{2,3}}?)(?=[{not_in_name}]|[^\p{{Han}}]|$)"
+            rf"(?:{alternation(person['titles'])})\s?(?P<name>[^\P{{Han}}{not_in_name}]{{2,3}}?)(?=[{not_in_name}]|[^\p{{Han}}]|$)"
         ),
         # verb, then items joined by 、 (no other punctuation), 等, a head word within 8 characters
         org_list=regex.compile(
-            rf"(?:{_alternation(org['list_verbs'])})(?P<items>[^，,。；;：:！？!?\n、]{{2,12}}(?:、[^，,。；;：:！？!?\n、]{{2,12}})+)"
-            rf"{regex.escape(org['list_closer'])}[^，,。；;：:！？!?\n]{{0,8}}?(?:{_alternation(org['list_heads'])})"
+            rf"(?:{alternation(org['list_verbs'])})(?P<items>[^，,。；;：:！？!?\n、]{{2,12}}(?:、[^，,。；;：:！？!?\n、]{{2,12}})+)"
+            rf"{regex.escape(org['list_closer'])}[^，,。；;：:！？!?\n]{{0,8}}?(?:{alternation(org['list_heads'])})"
         ),
         org_list_item=regex.compile(r"[\p{Han}A-Za-z]{2,8}"),
         # 的 + a 2–4 character name + a capacity in Latin units (30gwh, 5GW), then the rest of a project name
@@ -108,7 +104,7 @@ def _patterns() -> _Patterns:
             rf"的(?P<name>\p{{Han}}{{2,4}}?)(?=\d+(?:\.\d+)?[A-Za-z])[^，,。；;、：:（）()\n]{{0,30}}?{regex.escape(org['project_word'])}"
         ),
         org_generic_endings=tuple(project_heads + org["generic_endings"]),
-        org_industry=regex.compile(_alternation(org["industry_words"])),
+        org_industry=regex.compile(alternation(org["industry_words"])),
         org_not_names=frozenset(org["not_names"]),
         org_not_name_starts=org["not_name_starts"],
     )

@@ -31,7 +31,7 @@ from functools import cache
 from typing import Final
 
 from newsie._construct import new_fact
-from newsie._prefilter import char_class, dispatched, first_char_class, prefiltered
+from newsie._prefilter import alternation, char_class, dispatched, first_char_class, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
@@ -40,10 +40,6 @@ from newsie.resources import pattern_path
 def _longest_first(words) -> list[str]:
     """The distinct words, longest first: the order in which a word list is tried."""
     return sorted(set(words), key=len, reverse=True)
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in _longest_first(words))
 
 
 # The patterns use the standard library's ``re``, not ``regex``: most are
@@ -112,11 +108,11 @@ def _rules() -> _Rules:
     regions = data["region_anaphora"]
     wording = data["wording"]
     periods = prefiltered(period_pattern)
-    status_cues = re.compile(_alternation(status_kind))
-    anaphora = re.compile(_alternation(regions))
+    status_cues = re.compile(alternation(status_kind))
+    anaphora = re.compile(alternation(regions))
     # in a metric, one-character openers (在, 另) are part of words: 在谈项目
-    openers_long = re.compile(rf"(?:{_alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*")
-    openers = re.compile(rf"^(?:(?:{_alternation(data['regions']['clause_openers'])})[，,、\s]*)+")
+    openers_long = re.compile(rf"(?:{alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*")
+    openers = re.compile(rf"^(?:(?:{alternation(data['regions']['clause_openers'])})[，,、\s]*)+")
     # what _strip_openers can take away: a character outside these stays
     removable = [char_class(p.pattern) for p in (openers, periods)]
     beyond_openers = (
@@ -124,8 +120,8 @@ def _rules() -> _Rules:
     )
     return _Rules(
         money_category=money_category,
-        count_cues=re.compile(f"(?:{_alternation(count_category)})"),
-        money_cues=re.compile(f"(?:{_alternation(money_category)})"),
+        count_cues=re.compile(f"(?:{alternation(count_category)})"),
+        money_cues=re.compile(f"(?:{alternation(money_category)})"),
         count_category=count_category,
         classifier_category=dict(data["count_classifier_category"]),
         unit_category=dict(data["count_unit_category"]),
@@ -139,30 +135,30 @@ def _rules() -> _Rules:
         beyond_openers=beyond_openers,
         openers_long=openers_long,
         count_verbs=tuple(_longest_first(data["structure"]["count_verbs"])),
-        location_verbs=re.compile(_alternation(data["regions"]["project_location_verbs"])),
+        location_verbs=re.compile(alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
-        list_joiner=re.compile(f"(?:{_alternation(data['regions']['list_joiners'])})?"),
+        list_joiner=re.compile(f"(?:{alternation(data['regions']['list_joiners'])})?"),
         breakdown=re.compile(
-            "|".join([_alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
+            "|".join([alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
         ),
         each_words=tuple(data["structure"]["each_words"]),
         vague_years=tuple(wording["vague_periods"]),
         whole_years=tuple(wording["whole_year_periods"]),
         named_year=re.compile(wording["named_year"]),
-        trailing_filler=re.compile(f"(?:{_alternation(wording['count_fillers'])})+$"),
+        trailing_filler=re.compile(f"(?:{alternation(wording['count_fillers'])})+$"),
         filler_words=tuple(wording["count_fillers"]),
         continuation=re.compile(
-            rf"(?:{_alternation([*wording['count_fillers'], *wording['restatement_words'], *data['regions']['list_joiners']])}|[，,；;\s])*"
+            rf"(?:{alternation([*wording['count_fillers'], *wording['restatement_words'], *data['regions']['list_joiners']])}|[，,；;\s])*"
         ),
-        delta=re.compile(f"(?:{_alternation(wording['delta_words'])})$"),
-        verb_between=re.compile(_alternation(wording["separate_figure_verbs"])),
+        delta=re.compile(f"(?:{alternation(wording['delta_words'])})$"),
+        verb_between=re.compile(alternation(wording["separate_figure_verbs"])),
         # 的 + a name of 2–40 characters (no punctuation) ending in a project head word
-        named_project=re.compile(rf"的([^，,。；;、：:（）()\n]{{2,40}}?(?:{_alternation(wording['project_heads'])}))"),
-        project_before=re.compile(rf"([^，,。；;、：:（）()\n]{{2,40}}?项目)(?:计划|预计|拟)?(?:{_alternation(wording['budget_words'])})$"),
+        named_project=re.compile(rf"的([^，,。；;、：:（）()\n]{{2,40}}?(?:{alternation(wording['project_heads'])}))"),
+        project_before=re.compile(rf"([^，,。；;、：:（）()\n]{{2,40}}?项目)(?:计划|预计|拟)?(?:{alternation(wording['budget_words'])})$"),
         event_name=re.compile(
-            rf"[^，,。；;\n]{{0,30}}?(?:{_alternation(data['events']['nouns'])})[^，,。；;\n]{{0,20}}?(?:{_alternation(data['events']['verbs'])})"
+            rf"[^，,。；;\n]{{0,30}}?(?:{alternation(data['events']['nouns'])})[^，,。；;\n]{{0,20}}?(?:{alternation(data['events']['verbs'])})"
         ),
-        respectively=re.compile(_alternation(data["structure"]["respectively_words"])),
+        respectively=re.compile(alternation(data["structure"]["respectively_words"])),
         metric_opener_start=_any_start(openers_long, periods, status_cues, anaphora),
     )
 

@@ -21,7 +21,7 @@ from typing import Final
 import cn2an
 import regex
 
-from newsie._prefilter import Scanner, first_char_class
+from newsie._prefilter import Scanner, alternation, first_char_class
 from newsie._construct import new_quantity
 from newsie.model import Quantity
 from newsie.resources import pattern_path
@@ -60,11 +60,6 @@ def _load(name: str) -> dict:
         return tomllib.load(f)
 
 
-def _alternation(words) -> str:
-    """Regex alternation of literal words, longest first."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @cache
 def lexicon() -> _Lexicon:
     """The compiled quantity patterns (loaded once per process)."""
@@ -92,12 +87,12 @@ def lexicon() -> _Lexicon:
     arabic = r"[0-9]++(?:,[0-9]{3}+)*+(?:\.[0-9]++)?+(?![0-9])"
     chinese = rf"[{cn_chars}]++(?:{point}[{cn_digits}]++)?+"
     number = rf"(?:{arabic}|{chinese})"
-    magnitude = _alternation(numbers["magnitudes"])
-    inside = _alternation(qualifiers["inside"])
-    separators = _alternation(qualifiers["range"]["separators"])
-    before = _alternation(qualifiers["before"])
-    after = _alternation(qualifiers["after"])
-    unit = _alternation(unit_kinds)
+    magnitude = alternation(numbers["magnitudes"], ignorecase=True)
+    inside = alternation(qualifiers["inside"], ignorecase=True)
+    separators = alternation(qualifiers["range"]["separators"], ignorecase=True)
+    before = alternation(qualifiers["before"], ignorecase=True)
+    after = alternation(qualifiers["after"], ignorecase=True)
+    unit = alternation(unit_kinds, ignorecase=True)
     # The standard library's engine (possessive quantifiers since Python
     # 3.11) scans this pattern several times faster than `regex`.
     pattern = re.compile(
@@ -125,7 +120,7 @@ def lexicon() -> _Lexicon:
         magnitudes={k: Decimal(v) for k, v in numbers["magnitudes"].items()},
         currencies=dict(currencies["currencies"]),
         bare_money=dict(currencies["bare_money"]),
-        money_context=regex.compile(_alternation(currencies["money_context"]["words"]), regex.IGNORECASE),
+        money_context=regex.compile(alternation(currencies["money_context"]["words"], ignorecase=True), regex.IGNORECASE),
         unit_kinds={k.lower() if k.isascii() else k: v for k, v in unit_kinds.items()},
         ascii_units=ascii_units,
         blocked_after={k: "".join(v) for k, v in units["blocked_after"].items()},
