@@ -76,6 +76,11 @@ def char_class(pattern: str, flags: int = 0) -> str | None:
     return "[" + "".join(sorted(items)) + "]" if items else None
 
 
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct words, longest first: the order in which a word list is tried."""
+    return sorted(set(words), key=len, reverse=True)
+
+
 def alternation(words: Iterable[str], *, ignorecase: bool = False) -> str:
     """A regex matching any of ``words``, preferring the longest, written as a
     prefix tree: 亿元|亿美元|亿 becomes ``亿(?:美元|元)?``.
@@ -90,13 +95,13 @@ def alternation(words: Iterable[str], *, ignorecase: bool = False) -> str:
     built over lower-cased words (for a pattern compiled with IGNORECASE);
     words with cased letters outside ASCII get the flat list.
     """
-    distinct = sorted(set(words), key=len, reverse=True)
+    distinct = longest_first(words)
     if "" in distinct:
         raise ValueError("an empty word in an alternation")
     if ignorecase:
         if any(not c.isascii() and c.lower() != c.upper() for w in distinct for c in w):
             return "|".join(map(re.escape, distinct))
-        distinct = sorted({w.lower() for w in distinct}, key=len, reverse=True)
+        distinct = longest_first(w.lower() for w in distinct)
     tree: dict[str, Any] = {}
     for word in distinct:
         node = tree

@@ -31,15 +31,10 @@ from functools import cache
 from typing import Final
 
 from newsie._construct import new_fact
-from newsie._prefilter import alternation, char_class, dispatched, first_char_class, prefiltered
+from newsie._prefilter import alternation, char_class, dispatched, first_char_class, longest_first, prefiltered
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
-
-
-def _longest_first(words) -> list[str]:
-    """The distinct words, longest first: the order in which a word list is tried."""
-    return sorted(set(words), key=len, reverse=True)
 
 
 # The patterns use the standard library's ``re``, not ``regex``: most are
@@ -134,7 +129,7 @@ def _rules() -> _Rules:
         openers=openers,
         beyond_openers=beyond_openers,
         openers_long=openers_long,
-        count_verbs=tuple(_longest_first(data["structure"]["count_verbs"])),
+        count_verbs=tuple(longest_first(data["structure"]["count_verbs"])),
         location_verbs=re.compile(alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         list_joiner=re.compile(f"(?:{alternation(data['regions']['list_joiners'])})?"),

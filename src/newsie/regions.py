@@ -76,9 +76,9 @@ class _Hit:
 @dataclass(slots=True)
 class _Lexicon:
     rows: _Rows
-    automaton: ahocorasick_rs.AhoCorasick | None = None  # pattern i is the key of payloads[i]
-    payloads: list[object] = field(default_factory=list)
-    ranks: list[int] = field(default_factory=list)  # per payload: 2 blocked, 1 full name, 0 short form
+    automaton: ahocorasick_rs.AhoCorasick  # pattern i is the key of payloads[i]
+    payloads: list[object]
+    ranks: list[int]  # per payload: 2 blocked, 1 full name, 0 short form
     zone_codes: dict[str, list[Region]] = field(default_factory=dict)
     province_prefixes: tuple[str, ...] = ()
     # 望城 → rows of 望城区: a district has no bare short form, but zones are
@@ -178,9 +178,9 @@ def _load() -> _Lexicon:
     rows = _read_rows()
     with open(pattern_path("zones.toml"), "rb") as f:
         zones = tomllib.load(f)
-    lexicon = _Lexicon(rows=rows)
+    automaton, payloads, ranks = _compile(rows, zones)
+    lexicon = _Lexicon(rows, automaton, payloads, ranks)
     _index_rows(lexicon)
-    _compile(lexicon, zones)
     settings = zones["name"]
     words = settings["stop_words"]
     lexicon.stop1 = frozenset(w for w in words if len(w) == 1)
@@ -208,9 +208,9 @@ def _index_rows(lexicon: _Lexicon) -> None:
     lexicon.district_stems = {stem: tuple(refs) for stem, refs in stems.items()}
 
 
-def _compile(lexicon: _Lexicon, zones: dict) -> None:
-    """Every name, short form, zone suffix and blocked string into one automaton."""
-    rows = lexicon.rows
+def _compile(rows: _Rows, zones: dict) -> tuple[ahocorasick_rs.AhoCorasick, list[object], list[int]]:
+    """Every name, short form, zone suffix and blocked string into one
+    automaton; with each key's payload and rank, in the automaton's order."""
     keys: dict[str, list[_Ref]] = {}
     full_names: set[str] = set()
     for i in range(len(rows)):
@@ -236,14 +236,11 @@ def _compile(lexicon: _Lexicon, zones: dict) -> None:
                 add(form, _Suffix(suffix["long"], suffix["needs_place"]), 1)
     for blocked in zones["not_places"]["strings"]:
         add(blocked, _BLOCK, 2)
-    lexicon.payloads = [payload for payload, _rank in entries.values()]
-    lexicon.ranks = [rank for _payload, rank in entries.values()]
     # A contiguous NFA (ahocorasick_rs, Rust): compact enough to stay in cache
     # between articles, three times faster here than pyahocorasick's node
     # tree; it reports character offsets, astral characters included.
-    lexicon.automaton = ahocorasick_rs.AhoCorasick(
-        list(entries), implementation=ahocorasick_rs.Implementation.ContiguousNFA, store_patterns=False
-    )
+    automaton = ahocorasick_rs.AhoCorasick(list(entries), implementation=ahocorasick_rs.Implementation.ContiguousNFA, store_patterns=False)
+    return automaton, [payload for payload, _rank in entries.values()], [rank for _payload, rank in entries.values()]
 
 
 def _add_areas(areas: list[dict], keys: dict[str, list[_Ref]], full_names: set[str], rows: _Rows) -> None:
@@ -371,9 +368,7 @@ class Gazetteer:
         short forms, then leftmost: 区和龙岗区 is 龙岗区 (not 和龙市's 和龙)."""
         lex = self._lex
         ranks = lex.ranks
-        automaton = lex.automaton
-        assert automaton is not None
-        found = sorted((start - end, -ranks[pid], start, pid) for pid, start, end in automaton.find_matches_as_indexes(text, True))
+        found = sorted((start - end, -ranks[pid], start, pid) for pid, start, end in lex.automaton.find_matches_as_indexes(text, True))
         taken = bytearray(len(text))
         kept = []
         for neg_length, _, start, pid in found:
