@@ -134,7 +134,7 @@ def tag(
     ]
     places = [new_entity(m.text, m.label, m.start, m.end, m.region) for m in mentions]
     gov = _gov_bodies(text, mentions, patterns)
-    people = [Entity(m.group("name"), "PERSON", m.start("name"), m.end("name")) for m in patterns.person.finditer(text)]
+    people = [new_entity(m.group("name"), "PERSON", m.start("name"), m.end("name"), None) for m in patterns.person.finditer(text)]
     companies = _companies(text, patterns)
     statistical = _statistical(text, quantities, ner)
 
@@ -150,9 +150,9 @@ def _gov_bodies(text: str, mentions: Sequence[RegionMention], patterns: _Pattern
             continue
         body = patterns.gov_after_place.match(text, m.end)
         if body:
-            found.append(Entity(text[m.start : body.end()], "GOV", m.start, body.end()))
+            found.append(new_entity(text[m.start : body.end()], "GOV", m.start, body.end(), None))
     for body in patterns.gov_bare.finditer(text):
-        found.append(Entity(body.group(), "GOV", body.start(), body.end()))
+        found.append(new_entity(body.group(), "GOV", body.start(), body.end(), None))
     return found
 
 
@@ -163,13 +163,13 @@ def _companies(text: str, patterns: _Patterns) -> list[Entity]:
         offset = m.start("items")
         for item in m.group("items").split("、"):
             if patterns.org_list_item.fullmatch(item) and _company_like(item, patterns):
-                found.append(Entity(item, "ORG", offset, offset + len(item)))
+                found.append(new_entity(item, "ORG", offset, offset + len(item), None))
             offset += len(item) + 1
     for m in patterns.org_project.finditer(text):
         name, start, end = m.group("name"), m.start("name"), m.end("name")
         if name in patterns.org_not_names or name[0] in patterns.org_not_name_starts or not _company_like(name, patterns):
             continue
-        found.append(Entity(name, "ORG", start, end))
+        found.append(new_entity(name, "ORG", start, end, None))
     return found
 
 
@@ -193,7 +193,7 @@ def _statistical(text: str, quantities: Sequence[Quantity], mode: str) -> list[E
     for (start, end), spans in zip(windows, model.predict_many(text[s:e] for s, e in windows)):
         for s, e, label in spans:
             if label in ("PERSON", "ORG", "GOV"):
-                entities.append(Entity(text[start + s : start + e], label, start + s, start + e))
+                entities.append(new_entity(text[start + s : start + e], label, start + s, start + e, None))
     return entities
 
 

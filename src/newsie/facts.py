@@ -188,14 +188,19 @@ def _unquoted(words: str) -> str:
     return words.translate(_NO_QUOTES) if _QUOTE.search(words) is not None else words
 
 
-@dataclass(slots=True)
 class _Topic:
-    """A region that became the topic of the clauses from ``start`` on."""
+    """A region that became the topic of the clauses from ``start`` on.
 
-    start: int
-    regions: list[Region]
-    each: bool  # 蔡甸区、新洲区各…: one fact per region
-    respectively: int | None = None  # where 分别 stands: figures after it go to the regions in order
+    A plain class for the reason ``regions._Hit`` is one: a native ``__init__``.
+    """
+
+    __slots__ = ("start", "regions", "each", "respectively")
+
+    def __init__(self, start: int, regions: list[Region], each: bool) -> None:
+        self.start = start
+        self.regions = regions
+        self.each = each  # 蔡甸区、新洲区各…: one fact per region
+        self.respectively: int | None = None  # where 分别 stands: figures after it go to the regions in order
 
 
 # How far a look for a clause or sentence boundary reaches. Real sentences are

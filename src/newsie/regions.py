@@ -60,17 +60,30 @@ class _Suffix:
     needs_place: bool
 
 
-@dataclass(slots=True)
 class _Hit:
-    """A span found in the text, before its candidates are resolved."""
+    """A span found in the text, before its candidates are resolved.
 
-    start: int
-    end: int
-    candidates: tuple[Region, ...] = ()
-    # Zones composed from a suffix: the canonical name and the place it hangs off.
-    zone_name: str | None = None
-    place: _Hit | None = None
-    resolved: Region | None = None
+    A plain class, not a dataclass: made for every name the scan finds, and
+    compiled (hatch_build.py) its ``__init__`` is native code, where a
+    dataclass's generated one stays interpreted.
+    """
+
+    __slots__ = ("start", "end", "candidates", "zone_name", "place", "resolved")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        candidates: tuple[Region, ...] = (),
+        zone_name: str | None = None,  # zones composed from a suffix: the canonical name …
+        place: _Hit | None = None,  # … and the place it hangs off
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.candidates = candidates
+        self.zone_name = zone_name
+        self.place = place
+        self.resolved: Region | None = None
 
 
 @dataclass(slots=True)
