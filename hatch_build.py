@@ -1,8 +1,9 @@
 """Wheel build hook: compile newsie's per-character stages with mypyc.
 
 normalize, quantities, regions, entities and facts (and _construct, which
-builds their per-item objects) are plain, fully typed Python that runs once
-per figure or per character; mypyc (mypy's compiler,
+builds their per-item objects, and _prefilter, whose scanner walks the
+candidate positions of the quantity pattern) are plain, fully typed Python
+that runs once per figure or per character; mypyc (mypy's compiler,
 as used by black and charset-normalizer) turns them into C extensions, about
 1.1-1.2x faster end to end (benchmarks/results/tagging.md) with the same code
 and the same results. The ``.py`` files ship too, so tracebacks show source;
@@ -32,7 +33,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # The stages that loop in Python over characters, matches and figures.
-COMPILED_MODULES = ("_construct", "normalize", "quantities", "regions", "entities", "facts")
+COMPILED_MODULES = ("_prefilter", "_construct", "normalize", "quantities", "regions", "entities", "facts")
 
 
 class CustomBuildHook(BuildHookInterface):  # hatchling finds the hook by this name

@@ -19,7 +19,7 @@ import pytest
 import newsie
 
 REPO_SRC = Path(__file__).resolve().parents[1] / "src"
-COMPILED_MODULES = ("_construct", "normalize", "quantities", "regions", "entities", "facts")
+COMPILED_MODULES = ("_prefilter", "_construct", "normalize", "quantities", "regions", "entities", "facts")
 
 
 def _editable() -> bool:

@@ -68,6 +68,17 @@ def test_the_scanner_finds_what_finditer_finds(pattern, text):
     assert [m.span() for m in _class_scanner(compiled).matches(text)] == [m.span() for m in compiled.finditer(text)]
 
 
+@pytest.mark.parametrize("pattern", [r"\d+[年月]", r"(?:约)?\d+(?:亿元|个)", r"\d个|\d{2}", r"(?<![0-9])\d+个", "目前|截至目前"])
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="0123456789年月个约亿元目前截至ab", max_size=40))
+def test_every_position_of_a_proposed_run_is_tried(pattern, text):
+    # one starts pattern whose group spans whole runs: the scanner walks each
+    # run position by position, skipping what a match has consumed
+    compiled = re.compile(pattern)
+    scanner = Scanner(compiled, [re.compile("([0-9约目截]+)")])
+    assert [m.span() for m in scanner.matches(text)] == [m.span() for m in compiled.finditer(text)]
+
+
 def test_candidates_from_several_patterns_are_tried_in_text_order():
     pattern = re.compile(r"目前|\d+月")
     scanner = Scanner(pattern, [re.compile(r"(\d+)月"), re.compile("(目)")])

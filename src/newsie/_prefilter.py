@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 try:  # the parser behind re.compile; private, so a failure means "no prefilter"
-    from re import _parser as _p
+    from re import _parser as _p  # type: ignore[attr-defined]  # (not in every typeshed)
 except ImportError:  # pragma: no cover - other Python versions
     _p = None  # type: ignore[assignment]
 
@@ -162,12 +162,13 @@ class Scanner:
 
     def matches(self, text: str) -> list[re.Match[str]]:
         """What ``list(pattern.finditer(text))`` gives."""
+        if len(self._starts) == 1:
+            return self._matches_in_order(text)
         candidates: list[int] = []
         for starts in self._starts:
             for proposed in starts.finditer(text):
                 candidates.extend(range(proposed.start(1), proposed.end(1)))
-        if len(self._starts) > 1:
-            candidates.sort()
+        candidates.sort()
         found: list[re.Match[str]] = []
         end = 0  # matches do not overlap: the next starts at or after this
         match = self.pattern.match
@@ -178,6 +179,26 @@ class Scanner:
             if m is not None:
                 found.append(m)
                 end = m.end()
+        return found
+
+    def _matches_in_order(self, text: str) -> list[re.Match[str]]:
+        """:meth:`matches` for one ``starts`` pattern, whose candidates come
+        in order: each proposed run is walked as it comes, no list made."""
+        found: list[re.Match[str]] = []
+        end = 0
+        match = self.pattern.match
+        for proposed in self._starts[0].finditer(text):
+            position, stop = proposed.span(1)
+            if position < end:
+                position = end
+            while position < stop:
+                m = match(text, position)
+                if m is None:
+                    position += 1
+                else:
+                    found.append(m)
+                    end = m.end()
+                    position = end if end > position else position + 1
         return found
 
 
