@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import newsie
 from newsie.entities import tag
@@ -140,3 +142,32 @@ def test_the_fast_entity_constructor_sets_every_field_like_the_dataclass():
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.start = 0  # type: ignore[misc]
     assert hash(built) == hash(Entity(*values))
+
+
+def _person_in_regex():
+    """The person pattern as it was written for the ``regex`` module, before
+    it moved to ``re`` with explicit classes."""
+    import tomllib
+
+    import regex
+
+    from newsie._prefilter import alternation
+    from newsie.resources import pattern_path
+
+    with open(pattern_path("entities.toml"), "rb") as f:
+        person = tomllib.load(f)["person"]
+    not_in_name = regex.escape(person["not_in_name"])
+    return regex.compile(
+        rf"(?:{alternation(person['titles'])})\s?(?P<name>[^\P{{Han}}{not_in_name}]{{2,3}}?)(?=[{not_in_name}]|[^\p{{Han}}]|$)"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="书记市长者文/摄沈晓明孙蕾张福芳在的强调说表示 \t\n\x1c\u3000\xa0〇々𠮷a1，。", max_size=30))
+@example(text="记者\x1c沈晓明")  # re's \s takes \x1c, regex's does not: no name here
+@example(text="记者\u3000孙蕾，市长𠮷晓强调")  # ideographic space; an astral Han character in a name
+def test_the_person_pattern_finds_what_the_regex_version_found(text):
+    from newsie.entities import _patterns
+
+    person = _patterns().person
+    assert [m.span("name") for m in person.finditer(text)] == [m.span("name") for m in _person_in_regex().finditer(text)]

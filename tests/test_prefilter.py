@@ -251,3 +251,28 @@ def test_alternation_matches_like_the_longest_first_list(words, text, ignorecase
         got = [m.span() for m in re.finditer(template.format(tree), text, flags)]
         want = [m.span() for m in re.finditer(template.format(flat), text, flags)]
         assert got == want, (template, tree, flat)
+
+
+@pytest.mark.parametrize("regex_class", [r"\p{Han}", r"\s", r"\d", r"[^\P{Han}在的]", r"[\p{Han}A-Za-z]"])
+def test_re_classes_match_exactly_what_regex_matches(regex_class):
+    # over every code point: the runs of the re class are the runs of the regex class
+    import regex
+
+    from newsie._prefilter import _code_points, as_re_classes
+
+    (re_class,) = as_re_classes(regex_class)
+    chars = _code_points()
+    assert len(chars) == 0x110000 - 0x800  # all but the surrogates
+    assert [m.span() for m in re.finditer(f"[{re_class}]+", chars)] == [m.span() for m in regex.finditer(f"(?:{regex_class})+", chars)]
+
+
+def test_regex_whitespace_is_not_re_whitespace():
+    # why the person pattern takes \s from regex: re's \s also matches the
+    # information separators \x1c-\x1f, regex's does not
+    from newsie._prefilter import as_re_classes
+
+    (space,) = as_re_classes(r"\s")
+    assert re.fullmatch(r"\s", "\x1c") and not re.fullmatch(f"[{space}]", "\x1c")
+    assert all(re.fullmatch(f"[{space}]", c) for c in " \t\n\u3000\xa0")
+    (han,) = as_re_classes(r"\p{Han}")
+    assert all(re.fullmatch(f"[{han}]", c) for c in "汉〇々𠮷") and not any(re.fullmatch(f"[{han}]", c) for c in "aの，1")
