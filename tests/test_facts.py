@@ -383,6 +383,16 @@ def test_taking_the_count_verbs_off_is_the_regex_over_the_word_list(words):
     assert FactBuilder("", [], [], None)._without_count_verbs(words) == reference.sub("", words)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="数量总共计合累达到为有了分别已各均等项目企业，", max_size=12))
+def test_taking_the_fillers_off_is_the_regex_over_the_word_list(words):
+    import re as re_module
+
+    fillers = _rules().filler_words
+    reference = re_module.compile("(?:" + "|".join(re_module.escape(w) for w in sorted(fillers, key=len, reverse=True)) + ")+$")
+    assert FactBuilder("", [], [], None)._without_fillers(words) == reference.sub("", words)
+
+
 def test_count_verbs_worked_examples():
     builder = FactBuilder("", [], [], None)
     assert builder._without_count_verbs("新引进重大项目") == "重大项目"  # 新引进, not 新 + 引进

@@ -60,6 +60,7 @@ class _Rules:
     beyond_openers: re.Pattern[str] | None
     openers_long: re.Pattern[str]
     count_verbs: tuple[str, ...]  # longest first
+    count_verb_starts: frozenset[str]  # their first characters
     location_verbs: re.Pattern[str]
     not_topic_before: tuple[str, ...]
     list_joiner: re.Pattern[str]
@@ -71,6 +72,7 @@ class _Rules:
     trailing_filler: re.Pattern[str]
     continuation: re.Pattern[str]
     filler_words: tuple[str, ...]
+    filler_ends: frozenset[str]  # their last characters
     delta: re.Pattern[str]
     verb_between: re.Pattern[str]
     named_project: re.Pattern[str]
@@ -130,6 +132,7 @@ def _rules() -> _Rules:
         beyond_openers=beyond_openers,
         openers_long=openers_long,
         count_verbs=tuple(longest_first(data["structure"]["count_verbs"])),
+        count_verb_starts=frozenset(verb[0] for verb in data["structure"]["count_verbs"]),
         location_verbs=re.compile(alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
         list_joiner=re.compile(f"(?:{alternation(data['regions']['list_joiners'])})?"),
@@ -142,6 +145,7 @@ def _rules() -> _Rules:
         named_year=re.compile(wording["named_year"]),
         trailing_filler=re.compile(f"(?:{alternation(wording['count_fillers'])})+$"),
         filler_words=tuple(wording["count_fillers"]),
+        filler_ends=frozenset(word[-1] for word in wording["count_fillers"]),
         continuation=re.compile(
             rf"(?:{alternation([*wording['count_fillers'], *wording['restatement_words'], *data['regions']['list_joiners']])}|[，,；;\s])*"
         ),
@@ -739,18 +743,20 @@ class FactBuilder:
         """The window without quotes and the filler words right before the figure."""
         return self._without_fillers(_unquoted(window).strip())
 
-    # The two helpers below run for every figure; a C-level startswith /
-    # endswith test over the whole word list answers the commonest case.
+    # The two helpers below run for every figure. The commonest case, no word
+    # of the list, is answered by one set lookup of the last (first) character,
+    # and only then by endswith (startswith) over the whole list.
     def _without_fillers(self, words: str) -> str:
         """``words`` without the filler words (共, 达 …) at its end."""
-        if words.endswith(self.rules.filler_words):
+        if words and words[-1] in self.rules.filler_ends and words.endswith(self.rules.filler_words):
             return self.rules.trailing_filler.sub("", words)
         return words
 
     def _without_count_verbs(self, words: str) -> str:
         """``words`` without the verbs (新引进, 签约 …) that open it."""
         verbs = self.rules.count_verbs
-        while words.startswith(verbs):  # one C-level test for the commonest case: none
+        starts = self.rules.count_verb_starts
+        while words and words[0] in starts and words.startswith(verbs):
             for verb in verbs:  # the longest that opens the words, as often as one does
                 if words.startswith(verb):
                     words = words[len(verb) :]
