@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BUILDS = ("wheel", "source")
 DESCRIPTION = {
-    "wheel": "the wheel `pip install --target` builds from this checkout (normalize, quantities, regions, entities, facts, _construct compiled with mypyc)",
+    "wheel": "the wheel `pip install --target` builds from this checkout (normalize, quantities, regions, entities, facts, _construct, _prefilter compiled with mypyc)",
     "source": "a copy of src/newsie and patterns/ (pure Python)",
 }
 
