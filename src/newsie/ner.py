@@ -10,11 +10,16 @@ writes two extra per-character features that the tok2vec layer hashes:
 * ``TAG``   = the character's position in that word (B/I/E/S) joined with the
   jieba POS flag, e.g. ``B-nr``.
 
-The tokenizer is registered in spaCy's registry under
-``newsie.CharJiebaTokenizer.v1`` and announced through the ``spacy_tokenizers``
-entry point (pyproject.toml), so ``spacy.load`` on the model folder finds it
-without importing newsie first. Training (``scripts/train_ner.py``) uses the same code,
-so features are identical at training and inference time.
+:class:`CharJiebaLacTokenizer` adds pretrained context from Baidu's LAC
+analyser (:mod:`newsie.lac`): ``MORPH`` = LAC's own tag (``Lac=PER_B``) and
+the 256 numbers of its BiGRU per character in ``doc.user_data``, which the
+``newsie.LacEmbed.v1`` layer concatenates with the hashed features.
+
+The tokenizers and the layer are registered in spaCy's registry and
+announced through the ``spacy_tokenizers`` / ``spacy_architectures`` entry
+points (pyproject.toml), so ``spacy.load`` on the model folder finds them
+without importing newsie first. Training (``scripts/train_ner.py``) uses the
+same code, so features are identical at training and inference time.
 
 Labels (newsie contract): PERSON (CLUENER name), ORG (company, organization),
 GOV (government), LOC (address — street/building/region addresses, a
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -148,6 +154,139 @@ def create_char_jieba_tokenizer() -> Callable[[Language], CharJiebaTokenizer]:
     return make
 
 
+class CharJiebaLacTokenizer(CharJiebaTokenizer):
+    """:class:`CharJiebaTokenizer` plus LAC's contextual features per character
+    (see :mod:`newsie.lac`): ``MORPH`` = ``Lac=<LAC's tag>`` and
+    ``doc.user_data["newsie.lac"]`` = the BiGRU output rows, which
+    ``newsie.LacEmbed.v1`` reads.
+
+    The LAC weights (``lac.npz``, built by ``scripts/build_lac.py``) are saved
+    in the model's tokenizer folder; ``weights`` in the config is only read
+    when the tokenizer is created for training. ``cache`` keeps every text's
+    features (training re-tokenizes each sentence every epoch); the packaged
+    model runs without it, so a long-running process does not grow.
+    """
+
+    def __init__(self, vocab: Vocab, weights: Path | None, cache: bool = False) -> None:
+        super().__init__(vocab)
+        self.weights_path = weights
+        self.cache = cache
+        self._encoder: Any = None
+        self._features: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from newsie.lac import LacEncoder
+
+            if self.weights_path is None:
+                raise ValueError("CharJiebaLacTokenizer: no LAC weights (lac.npz) given")
+            self._encoder = LacEncoder(self.weights_path)
+        return self._encoder
+
+    def prime(self, texts: Iterable[str], batch_size: int = 64) -> None:
+        """Compute the LAC features of ``texts`` in batches (several times
+        faster than one at a time); each is used by the next call on that text."""
+        encoder = self.encoder
+        todo = sorted({t for t in texts if t not in self._features}, key=len)  # similar lengths pad little
+        for i in range(0, len(todo), batch_size):
+            batch = todo[i : i + batch_size]
+            for text, hidden in zip(batch, encoder.hidden_many(batch)):
+                self._features[text] = (hidden, tuple(encoder.tags_from_hidden(hidden)))
+
+    def _lac(self, text: str) -> tuple[Any, tuple[str, ...]]:
+        found = self._features.get(text) if self.cache else self._features.pop(text, None)
+        if found is None:
+            hidden = self.encoder.hidden(text)
+            found = (hidden, tuple(self.encoder.tags_from_hidden(hidden)))
+            if self.cache:
+                self._features[text] = found
+        return found
+
+    def __call__(self, text: str) -> Doc:
+        doc = super().__call__(text)
+        hidden, tags = self._lac(text)
+        doc.user_data["newsie.lac"] = hidden[[token.idx for token in doc]]
+        for token in doc:
+            token.set_morph("Lac=" + tags[token.idx].replace("-", "_"))  # type: ignore[attr-defined]  # not in spaCy's stubs
+        return doc
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "cfg").write_text('{"tokenizer": "newsie.CharJiebaLacTokenizer.v1"}\n', encoding="utf-8")
+        if self.weights_path is not None and Path(self.weights_path).resolve() != (folder / "lac.npz").resolve():
+            shutil.copyfile(self.weights_path, folder / "lac.npz")
+
+    def from_disk(self, path: Any, **kwargs: Any) -> CharJiebaLacTokenizer:
+        self.weights_path = Path(path) / "lac.npz"
+        self._encoder = None
+        self._features.clear()
+        return self
+
+
+@registry.tokenizers("newsie.CharJiebaLacTokenizer.v1")
+def create_char_jieba_lac_tokenizer(weights: str | None = None, cache: bool = False) -> Callable[[Language], CharJiebaLacTokenizer]:
+    def make(nlp: Language) -> CharJiebaLacTokenizer:
+        return CharJiebaLacTokenizer(nlp.vocab, Path(weights) if weights else None, cache)
+
+    return make
+
+
+@registry.architectures("newsie.LacEmbed.v1")
+def create_lac_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool) -> Any:
+    """spaCy's MultiHashEmbed concatenated with LAC's BiGRU output (256 per
+    token, from ``doc.user_data["newsie.lac"]``, not trained further), mixed
+    down to ``width`` by a maxout layer."""
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+    from thinc.api import Maxout, Model, chain, concatenate, with_array
+
+    def lac_forward(model: Any, docs: list[Doc], is_train: bool) -> tuple[list[Any], Callable[[Any], list[Any]]]:
+        rows = [model.ops.asarray2f(doc.user_data["newsie.lac"]) for doc in docs]
+        return rows, lambda d_rows: []
+
+    from newsie.lac import OUTPUT_WIDTH
+
+    lac_features: Any = Model("lac_features", lac_forward, dims={"nO": OUTPUT_WIDTH})
+    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
+    return chain(concatenate(hashed, lac_features), with_array(Maxout(width, width + OUTPUT_WIDTH, nP=3, normalize=True)))
+
+
+# --------------------------------------------------------------------------
+# Training scorer
+# --------------------------------------------------------------------------
+
+# The project's accuracy bar is micro-F1 over these labels (LOC is a weaker,
+# auxiliary label), so training selects checkpoints on it.
+CORE_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV")
+
+
+def score_ner_core(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
+    """spaCy's NER scores plus ``ents_core_p/r/f``: exact-span micro P/R/F1
+    over :data:`CORE_LABELS` (character offsets, as ``scripts/train_ner.py``
+    scores the packaged model)."""
+    from spacy.scorer import get_ner_prf
+
+    examples = list(examples)
+    scores: dict[str, Any] = get_ner_prf(examples, **kwargs)
+    tp = n_pred = n_gold = 0
+    for example in examples:
+        gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents if e.label_ in CORE_LABELS}
+        pred = {(e.start_char, e.end_char, e.label_) for e in example.predicted.ents if e.label_ in CORE_LABELS}
+        tp += len(gold & pred)
+        n_pred += len(pred)
+        n_gold += len(gold)
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    scores.update(ents_core_p=p, ents_core_r=r, ents_core_f=2 * p * r / (p + r) if p + r else 0.0)
+    return scores
+
+
+@registry.scorers("newsie.ner_core_scorer.v1")
+def create_ner_core_scorer() -> Callable[..., dict[str, Any]]:
+    return score_ner_core
+
+
 # --------------------------------------------------------------------------
 # Chunking
 # --------------------------------------------------------------------------
@@ -222,12 +361,24 @@ class StatisticalNER:
         """
         counts: list[int] = []  # chunks per text, filled as texts are consumed
 
+        # a featurizing tokenizer that is faster over many texts at once (LAC) gets them a batch ahead
+        prime: Callable[[list[str]], None] | None = getattr(self.nlp.tokenizer, "prime", None)
+
         def pieces() -> Iterator[tuple[str, int]]:
+            batch: list[tuple[str, int]] = []
             for text in texts:
                 chunks = split_chunks(_clean(text))
                 counts.append(len(chunks))
                 for offset, piece in chunks:
-                    yield piece, offset
+                    batch.append((piece, offset))
+                if len(batch) >= batch_size:
+                    if prime is not None:
+                        prime([piece for piece, _ in batch])
+                    yield from batch
+                    batch = []
+            if prime is not None and batch:
+                prime([piece for piece, _ in batch])
+            yield from batch
 
         docs = self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True)
         done = 0  # texts yielded so far
@@ -259,9 +410,22 @@ def _clean(text: str) -> str:
     return re.sub(r"[\ud800-\udfff]", "\ufffd", text)
 
 
+@lru_cache(maxsize=1)
+def _company_forms() -> tuple[str, ...]:
+    """``[ner] company_forms`` of patterns/entities.toml."""
+    import tomllib
+
+    from newsie.resources import pattern_path
+
+    with open(pattern_path("entities.toml"), "rb") as f:
+        return tuple(tomllib.load(f)["ner"]["company_forms"])
+
+
 def _doc_spans(doc: Doc, offset: int) -> list[Span]:
     spans: list[Span] = []
+    company_forms = _company_forms()
     for ent in doc.ents:
         if ent.label_ in LABELS and ent.text.strip():
-            spans.append((ent.start_char + offset, ent.end_char + offset, ent.label_))
+            label = "ORG" if ent.text.endswith(company_forms) else ent.label_
+            spans.append((ent.start_char + offset, ent.end_char + offset, label))
     return spans
