@@ -241,11 +241,11 @@ def create_lac_embed(width: int, attrs: list[str], rows: list[int], include_stat
     from spacy.ml.models.tok2vec import MultiHashEmbed
     from thinc.api import Maxout, Model, chain, concatenate, with_array
 
+    from newsie.lac import OUTPUT_WIDTH
+
     def lac_forward(model: Any, docs: list[Doc], is_train: bool) -> tuple[list[Any], Callable[[Any], list[Any]]]:
         rows = [model.ops.asarray2f(doc.user_data["newsie.lac"]) for doc in docs]
-        return rows, lambda d_rows: []
-
-    from newsie.lac import OUTPUT_WIDTH
+        return rows, lambda d_rows: []  # LAC is not trained: no gradient goes back to the docs
 
     lac_features: Any = Model("lac_features", lac_forward, dims={"nO": OUTPUT_WIDTH})
     hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
