@@ -9,6 +9,7 @@ It needs valgrind (``apt-get install valgrind``).
     python benchmarks/instructions.py                    # the code on sys.path (e.g. an editable install)
     python benchmarks/instructions.py --pythonpath DIR   # another copy, e.g. a wheel unpacked with pip --target
     python benchmarks/instructions.py --profile out.cg   # keep the profile: callgrind_annotate --inclusive=yes out.cg
+    python benchmarks/instructions.py --json             # also each document's JSON line, as `newsie extract` writes it
 
 Runs `newsie.pipeline.process` (as `newsie.extract` does, from the file
 bytes) over articles 100 … 100+N of a corpus made by ``make_corpus.py``
@@ -33,10 +34,11 @@ WORK_LOOP = r"""
 import sys
 from functools import reduce
 from pathlib import Path
+import orjson
 from newsie.pipeline import process
 from newsie.read import read_bytes
 
-corpus, count = Path(sys.argv[1]), int(sys.argv[2])
+corpus, count, output = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "json"
 files = [p for p in sorted(corpus.iterdir()) if p.is_file() and p.name != "manifest.json"]
 for path in files[:20]:
     for raw in read_bytes(path.read_bytes(), id=path.name, path=path.name):
@@ -47,7 +49,9 @@ blobs = [(p.name, p.read_bytes()) for p in files[100 : 100 + count]]
 def one(_, blob):
     name, data = blob
     for raw in read_bytes(data, id=name, path=name):
-        process(raw)
+        doc = process(raw)
+        if output:  # what `newsie extract` writes for it
+            orjson.dumps(doc.to_dict())
 
 
 reduce(one, blobs, None)
@@ -61,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=50, help="articles counted (default 50; about a minute)")
     parser.add_argument("--pythonpath", help="put this folder first on the import path (a newsie copy to measure)")
     parser.add_argument("--profile", help="write the callgrind profile here")
+    parser.add_argument("--json", action="store_true", help="also count each document's JSON line (Document.to_dict, orjson), as the CLI writes it")
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not installed (apt-get install valgrind)")
@@ -81,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         WORK_LOOP,
         str(corpus),
         str(args.articles),
+        "json" if args.json else "documents",
     ]
     run = subprocess.run(command, env=env, capture_output=True, text=True)
     collected = re.search(r"Collected : (\d+)", run.stderr)
