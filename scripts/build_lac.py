@@ -159,8 +159,23 @@ def build(sdist: Path, out: Path) -> dict[str, object]:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     out.write_bytes(buffer.getvalue())
+    check_layout(out)
     return {"sdist_sha256": digest, "characters": len(chars), "replacements": len(pairs),
             "bytes": out.stat().st_size, "npz_sha256": hashlib.sha256(out.read_bytes()).hexdigest()}
+
+
+def check_layout(npz: Path) -> None:
+    """LAC's own tags for a sentence it knows. A wrong weight layout (e.g.
+    reading paddle's GRU weight as one [H, 3H] matrix) still runs but tags
+    garbage (沈/n-B …), so a build that fails this is refused."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from newsie.lac import LacEncoder
+
+    tags = LacEncoder(npz).tags("长沙市委书记沈晓明在湘江新区会见了广汽埃安董事长。")
+    expected = {(6, 9): "PER", (10, 14): "LOC", (17, 21): "ORG"}  # 沈晓明, 湘江新区, 广汽埃安
+    for (start, end), label in expected.items():
+        if tags[start:end] != [f"{label}-B"] + [f"{label}-I"] * (end - start - 1):
+            raise SystemExit(f"{npz}: LAC tags the check sentence as {tags}: the weights were read in a wrong layout")
 
 
 def main() -> None:

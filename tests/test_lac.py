@@ -1,4 +1,4 @@
-"""newsie.lac: Baidu LAC's BiGRU-CRF run in numpy (features for the NER model)."""
+"""newsie.lac: Baidu LAC's BiGRU-CRF run in numpy (the NER model is LAC fine-tuned)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from newsie.lac import LacEncoder
 from newsie.ner import MODEL_DIR
 
-PACKAGED = MODEL_DIR / "tokenizer" / "lac.npz"
+PACKAGED = MODEL_DIR / "newsie_lac_ner" / "model.npz"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -111,14 +111,22 @@ def test_viterbi_is_the_best_path(tiny: LacEncoder) -> None:
 
 @pytest.mark.skipif(not PACKAGED.is_file(), reason="packaged NER model not built (scripts/train_ner.py)")
 def test_packaged_weights_tag_the_seed_sentence() -> None:
-    # A wrong weight layout (e.g. reading paddle's GRU weight as one [H, 3H]
-    # matrix) still runs but tags garbage: 沈/n-B …
+    # The fine-tuned network in LAC's layout, its BIO head over CLUENER's types.
     encoder = LacEncoder(PACKAGED)
     text = "长沙市委书记沈晓明在湘江新区会见了广汽埃安董事长。"
     tags = encoder.tags(text)
-    assert tags[6:9] == ["PER-B", "PER-I", "PER-I"]  # 沈晓明
-    assert tags[10:14] == ["LOC-B", "LOC-I", "LOC-I", "LOC-I"]  # 湘江新区
-    assert tags[17:21] == ["ORG-B", "ORG-I", "ORG-I", "ORG-I"]  # 广汽埃安
+    assert tags[:6] == ["B-POSITION"] + ["I-POSITION"] * 5  # 长沙市委书记: a title, CLUENER's position
+    assert tags[6:9] == ["B-PERSON", "I-PERSON", "I-PERSON"]  # 沈晓明
+    assert tags[10:14] == ["B-LOC", "I-LOC", "I-LOC", "I-LOC"]  # 湘江新区 (CLUENER address)
+    assert tags[17:21] == ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]  # 广汽埃安
+    assert tags[14:17] == ["O", "O", "O"] and tags[-1] == "O"  # 会见了, 。
+
+
+def test_build_refuses_weights_that_tag_garbage(tmp_path: Path) -> None:
+    """build_lac.check_layout, run on every build: a network in a wrong layout
+    (here: random weights) does not tag LAC's check sentence and is refused."""
+    with pytest.raises(SystemExit, match="wrong layout"):
+        _load_build_lac().check_layout(_tiny_weights(tmp_path / "tiny.npz"))
 
 
 def _load_build_lac():  # type: ignore[no-untyped-def]

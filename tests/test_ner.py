@@ -29,7 +29,6 @@ CASES = [
     pytest.param("近日，省委书记沈晓明强调，以上率下全力抓好招商引资", "沈晓明", "PERSON", id="person-shenxiaoming"),
     pytest.param("长沙市委、市政府直接交办的重大招商引资项目", "长沙市委", "GOV", id="gov-changsha-shiwei"),
     pytest.param("长沙市委、市政府直接交办的重大招商引资项目", "市政府", "GOV", id="gov-shizhengfu"),
-    # Found since the model reads LAC's features (the model before missed it).
     pytest.param("长沙经开区引进了广汽埃安、汽车零部件产业园等优质项目", "广汽埃安", "ORG", id="org-gac-aion"),
     # The packaged model misses this ORG, which the [org] patterns find. Strict,
     # so a better model flags the fix.
@@ -115,19 +114,60 @@ def test_model_fits_size_budget() -> None:
 
 
 def test_spacy_loads_the_model_without_importing_newsie() -> None:
-    """The tokenizer and the LAC embedding layer are registered through entry
-    points (pyproject.toml), so plain ``spacy.load`` works on the packaged model folder."""
+    """The component is registered through the spacy_factories entry point
+    (pyproject.toml), so plain ``spacy.load`` works on the packaged model folder
+    and tags with spaCy's own character tokens."""
     import subprocess
 
     code = (
         "import sys, spacy\n"
         "assert 'newsie' not in sys.modules\n"
         f"nlp = spacy.load({str(MODEL_DIR)!r})\n"
-        "print(nlp.tokenizer.__class__.__name__, len(nlp('沈晓明')))\n"
+        "doc = nlp('省委书记沈晓明强调')\n"
+        "print(nlp.pipe_names[0], len(doc), *[(e.text, e.label_) for e in doc.ents if e.label_ == 'PERSON'])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["CharJiebaLacTokenizer", "3"]
+    assert done.stdout.split() == ["newsie_lac_ner", "9", "('沈晓明',", "'PERSON')"]
+
+
+def test_the_component_joins_another_pipeline_and_batches_like_single_docs() -> None:
+    import spacy
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("newsie_lac_ner").from_disk(MODEL_DIR / "newsie_lac_ner")
+    texts = ["省委书记沈晓明强调", "", "长沙经开区引进了广汽埃安、汽车零部件产业园等优质项目。" * 3, "  \n"]
+    one_by_one = [[(e.start_char, e.end_char, e.label_) for e in nlp(t).ents] for t in texts]
+    batched = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=3)]
+    assert batched == one_by_one
+    assert ("沈晓明", "PERSON") in [(e.text, e.label_) for e in nlp(texts[0]).ents]
+    assert one_by_one[1] == one_by_one[3] == []
+
+
+def test_the_component_says_when_it_has_no_weights() -> None:
+    import spacy
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("newsie_lac_ner")
+    with pytest.raises(ValueError, match="no weights loaded"):
+        nlp("沈晓明")
+
+
+@pytest.mark.parametrize(
+    ("tags", "spans"),
+    [
+        (["B-PERSON", "I-PERSON", "I-PERSON"], [(0, 3, "PERSON")]),
+        (["O", "B-ORG", "B-ORG", "I-ORG", "O"], [(1, 2, "ORG"), (2, 4, "ORG")]),  # B after B: two spans
+        (["I-GOV", "I-GOV", "O"], []),  # an I- with nothing to continue starts nothing
+        (["B-GOV", "I-ORG", "I-GOV"], [(0, 1, "GOV")]),  # a label switch ends the span
+        (["B-LOC"], [(0, 1, "LOC")]),  # a span that runs to the end
+        ([], []),
+    ],
+)
+def test_bio_spans(tags: list[str], spans: list[tuple[int, int, str]]) -> None:
+    from newsie.ner import bio_spans
+
+    assert bio_spans(tags) == spans
 
 
 @pytest.mark.parametrize(

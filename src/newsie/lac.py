@@ -1,4 +1,4 @@
-"""Contextual character features from Baidu's LAC lexical analyser.
+"""Baidu LAC's character BiGRU-CRF, run in numpy: newsie's NER network.
 
 LAC (github.com/baidu/lac, Apache-2.0) is a character BiGRU-CRF trained by
 Baidu on a large annotated corpus for word segmentation, part of speech and
@@ -6,18 +6,18 @@ PER/LOC/ORG/TIME entities. Its weights ship in the ``LAC`` source
 distribution on PyPI; ``scripts/build_lac.py`` converts the embedding (the
 single-character rows only), the two BiGRU layers and the CRF into one
 ``.npz`` file (float16), so newsie needs neither PaddlePaddle nor the 30 MB
-word table. This module runs that network in numpy:
+word table. ``scripts/finetune_lac.py`` trains that network further on
+CLUENER2020 with a new output layer and CRF, in the same layout: the model
+``newsie.ner`` ships. This module runs either:
 
-* :meth:`LacEncoder.hidden` — the second BiGRU layer's output, 256 numbers per
-  character: a pretrained, context-aware representation that the NER model's
-  tok2vec concatenates with its own features (``newsie.LacEmbed.v1`` in
-  ``newsie.ner``);
-* :meth:`LacEncoder.tags` — LAC's own Viterbi tags per character (``PER-B``,
-  ``n-I`` …), a discrete feature.
+* :meth:`LacEncoder.hidden_many` — the second BiGRU layer's output, 256
+  numbers per character, for a batch of texts at once;
+* :meth:`LacEncoder.tags` — the CRF's Viterbi tags per character (LAC's own
+  ``PER-B``, ``n-I`` …, or the fine-tuned model's ``B-PERSON`` …).
 
 LAC itself reads a mix of words and characters; newsie feeds characters only
 (the table's 8,223 single characters), which keeps the file small and the
-features aligned with the NER model's character tokens.
+tags aligned with characters.
 """
 
 from __future__ import annotations
@@ -28,6 +28,23 @@ from pathlib import Path
 import numpy as np
 
 OUTPUT_WIDTH = 256  # LAC's two GRU directions of 128 each, concatenated
+
+
+def viterbi(emission: np.ndarray, crf: np.ndarray) -> list[int]:
+    """The best tag path of a linear-chain CRF: ``emission`` [T, tags];
+    ``crf`` = start scores, end scores, then transitions [from, to]."""
+    start, end, transition = crf[0], crf[1], crf[2:]
+    score = start + emission[0]
+    back = []
+    for t in range(1, len(emission)):
+        candidates = score[:, None] + transition
+        back.append(candidates.argmax(0))
+        score = candidates.max(0) + emission[t]
+    best = [int((score + end).argmax())]
+    for pointers in reversed(back):
+        best.append(int(pointers[best[-1]]))
+    best.reverse()
+    return best
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -109,24 +126,11 @@ class LacEncoder:
         return self.hidden_many([text])[0]
 
     def tags_from_hidden(self, hidden: np.ndarray) -> list[str]:
-        """LAC's Viterbi tag per character from :meth:`hidden`'s output."""
+        """The Viterbi tag per character from :meth:`hidden`'s output."""
         if len(hidden) == 0:
             return []
         w = self.weights
-        emission = hidden @ w["fc4_w"] + w["fc4_b"]
-        crf = w["crf"]
-        start, end, transition = crf[0], crf[1], crf[2:]
-        score = start + emission[0]
-        back = []
-        for t in range(1, len(emission)):
-            candidates = score[:, None] + transition
-            back.append(candidates.argmax(0))
-            score = candidates.max(0) + emission[t]
-        best = [int((score + end).argmax())]
-        for pointers in reversed(back):
-            best.append(int(pointers[best[-1]]))
-        best.reverse()
-        return [self.tag_names[i] for i in best]
+        return [self.tag_names[i] for i in viterbi(hidden @ w["fc4_w"] + w["fc4_b"], w["crf"])]
 
     def tags(self, text: str) -> list[str]:
         return self.tags_from_hidden(self.hidden(text))

@@ -1,290 +1,142 @@
 """Statistical named-entity recognition trained on CLUENER2020.
 
-The packaged model (``models/ner_cluener``) is a spaCy pipeline on
-*character* tokens: CLUENER spans often cut through jieba words (see
-``models/ner_cluener/TRAINING.md``), so the model tags characters. To let it
-see word context anyway, the tokenizer below runs jieba's POS segmenter and
-writes two extra per-character features that the tok2vec layer hashes:
+The packaged model (``models/ner_cluener``) is Baidu's LAC character BiGRU
+(:mod:`newsie.lac`) fine-tuned on CLUENER with a new CRF head that tags BIO
+over CLUENER's types (``scripts/train_ner.py``, ``scripts/finetune_lac.py``,
+``configs/ner.toml``; scores and recipe in ``models/ner_cluener/TRAINING.md``).
+CLUENER spans often cut through jieba words, so the model tags characters.
 
-* ``LEMMA`` = the jieba word containing the character (e.g. 沈晓明 for 晓);
-* ``TAG``   = the character's position in that word (B/I/E/S) joined with the
-  jieba POS flag, e.g. ``B-nr``.
-
-:class:`CharJiebaLacTokenizer` adds pretrained context from Baidu's LAC
-analyser (:mod:`newsie.lac`): ``MORPH`` = LAC's own tag (``Lac=PER_B``) and
-the 256 numbers of its BiGRU per character in ``doc.user_data``, which the
-``newsie.LacEmbed.v1`` layer concatenates with the hashed features.
-
-The tokenizers and the layer are registered in spaCy's registry and
-announced through the ``spacy_tokenizers`` / ``spacy_architectures`` entry
-points (pyproject.toml), so ``spacy.load`` on the model folder finds them
-without importing newsie first. Training (``scripts/train_ner.py``) uses the
-same code, so features are identical at training and inference time.
+In spaCy terms the model folder is a pipeline of spaCy's own Chinese
+character tokenizer and one component, ``newsie_lac_ner`` (:class:`LacNER`,
+registered with ``Language.factory`` and announced through the
+``spacy_factories`` entry point, so ``spacy.load`` finds it without importing
+newsie first). The component sets ``doc.ents``; any spaCy pipeline can add it
+(``nlp.add_pipe("newsie_lac_ner").from_disk(...)``).
 
 Labels (newsie contract): PERSON (CLUENER name), ORG (company, organization),
 GOV (government), LOC (address — street/building/region addresses, a
-*candidate* for GPE that still needs gazetteer resolution). CLUENER's book,
-game, movie, position and scene are not trained.
+*candidate* for GPE that still needs gazetteer resolution). The model also
+tags CLUENER's book, game, movie, position and scene (BOOK, GAME, MOVIE,
+POSITION, SCENE) in ``doc.ents``; newsie reports only :data:`LABELS`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces, registry
-from spacy.vocab import Vocab
+from spacy.util import minibatch
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner_cluener"
+WEIGHTS_FILE = "model.npz"  # in the component's folder of the model
 
 # Contract labels the model can emit (see module docstring for the mapping).
 LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV", "LOC")
 
-# Chunking for long inputs: the model was trained on ≤ 50-char sentences and
-# its receptive field is a few characters, so splitting at sentence ends costs
-# nothing and bounds per-call memory and jieba time.
+# Chunking for long inputs: the model was trained on ≤ 50-char sentences, so
+# splitting at sentence ends costs nothing and bounds per-call memory.
 MAX_CHUNK_CHARS = 500
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
 Span = tuple[int, int, str]
 
 
-# --------------------------------------------------------------------------
-# Featurizing tokenizer
-# --------------------------------------------------------------------------
+def bio_spans(tags: Sequence[str]) -> list[Span]:
+    """(start, end exclusive, label) of a BIO tag sequence (``B-ORG``, ``I-ORG``, ``O``).
 
+    An ``I-`` tag that does not continue a span of its label starts nothing.
 
-def _quiet_jieba() -> Any:
-    """Import jieba.posseg with its dictionary-loading chatter silenced."""
-    import jieba
-    import jieba.posseg as pseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return pseg
-
-
-@lru_cache(maxsize=32768)
-def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Per-character (jieba word, position-POS tag) for ``text``.
-
-    Cached because spaCy re-tokenizes every training sentence each epoch and
-    jieba's POS segmenter is the slowest step.
+    >>> bio_spans(["B-PERSON", "I-PERSON", "O", "I-ORG", "B-ORG", "I-GOV"])
+    [(0, 2, 'PERSON'), (4, 5, 'ORG')]
     """
-    words: list[str] = [""] * len(text)
-    tags: list[str] = ["S-x"] * len(text)
-    pos = 0
-    for pair in _quiet_jieba().cut(text):
-        word, flag = pair.word, pair.flag
-        # jieba yields the text back in order; re-find defensively so a
-        # dropped or normalized character cannot shift later offsets.
-        start = text.find(word, pos) if word else -1
-        if start < 0:
+    spans: list[Span] = []
+    start, label = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        if start >= 0 and tag == "I-" + label:
             continue
-        end = start + len(word)
-        for i in range(start, end):
-            words[i] = word
-            if len(word) == 1:
-                where = "S"
-            elif i == start:
-                where = "B"
-            elif i == end - 1:
-                where = "E"
-            else:
-                where = "I"
-            tags[i] = f"{where}-{flag}"
-        pos = end
-    for i, word in enumerate(words):
-        if not word:  # never covered by a jieba word: the character itself
-            words[i] = text[i]
-    return tuple(words), tuple(tags)
+        if start >= 0:
+            spans.append((start, i, label))
+            start = -1
+        if tag.startswith("B-"):
+            start, label = i, tag[2:]
+    return spans
 
 
-class CharJiebaTokenizer:
-    """One token per character (like spaCy's zh ``segmenter="char"``),
-    with jieba word context stored in ``LEMMA`` and ``TAG``."""
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces(list(text), text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        word_of, tag_of = char_features(text)
-        for token in doc:
-            if token.is_space:
-                continue
-            token.lemma_ = word_of[token.idx]
-            token.tag_ = tag_of[token.idx]
-        return doc
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
-        for text in texts:
-            yield self(text)
-
-    # Nothing to persist: the features come from jieba's packaged dictionary.
-    # A marker file keeps the folder alive in version control (git drops empty
-    # folders); loading does not need it.
-    def to_disk(self, path: Any, **kwargs: Any) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        (Path(path) / "cfg").write_text('{"tokenizer": "newsie.CharJiebaTokenizer.v1"}\n', encoding="utf-8")
-
-    def from_disk(self, path: Any, **kwargs: Any) -> CharJiebaTokenizer:
-        return self
-
-    def to_bytes(self, **kwargs: Any) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs: Any) -> CharJiebaTokenizer:
-        return self
+# --------------------------------------------------------------------------
+# spaCy component
+# --------------------------------------------------------------------------
 
 
-@registry.tokenizers("newsie.CharJiebaTokenizer.v1")
-def create_char_jieba_tokenizer() -> Callable[[Language], CharJiebaTokenizer]:
-    def make(nlp: Language) -> CharJiebaTokenizer:
-        return CharJiebaTokenizer(nlp.vocab)
+class LacNER:
+    """spaCy component: tags each doc's characters with the fine-tuned LAC
+    BiGRU-CRF and sets ``doc.ents`` (replacing any it had).
 
-    return make
-
-
-class CharJiebaLacTokenizer(CharJiebaTokenizer):
-    """:class:`CharJiebaTokenizer` plus LAC's contextual features per character
-    (see :mod:`newsie.lac`): ``MORPH`` = ``Lac=<LAC's tag>`` and
-    ``doc.user_data["newsie.lac"]`` = the BiGRU output rows, which
-    ``newsie.LacEmbed.v1`` reads.
-
-    The LAC weights (``lac.npz``, built by ``scripts/build_lac.py``) are saved
-    in the model's tokenizer folder; ``weights`` in the config is only read
-    when the tokenizer is created for training. ``cache`` keeps every text's
-    features (training re-tokenizes each sentence every epoch); the packaged
-    model runs without it, so a long-running process does not grow.
+    Docs are tagged a batch at a time (the GRU runs over the batch at once,
+    shortest to longest so that padding stays small). The weights are the
+    ``model.npz`` in the component's folder of a saved pipeline.
     """
 
-    def __init__(self, vocab: Vocab, weights: Path | None, cache: bool = False) -> None:
-        super().__init__(vocab)
-        self.weights_path = weights
-        self.cache = cache
+    def __init__(self, name: str = "newsie_lac_ner", batch_size: int = 64) -> None:
+        self.name = name
+        self.batch_size = batch_size
         self._encoder: Any = None
-        self._features: dict[str, tuple[Any, tuple[str, ...]]] = {}
+        self._weights: Path | None = None
 
     @property
     def encoder(self) -> Any:
         if self._encoder is None:
-            from newsie.lac import LacEncoder
-
-            if self.weights_path is None:
-                raise ValueError("CharJiebaLacTokenizer: no LAC weights (lac.npz) given")
-            self._encoder = LacEncoder(self.weights_path)
+            raise ValueError(f"{self.name}: no weights loaded; load a saved model (spacy.load) or call from_disk(<folder with {WEIGHTS_FILE}>)")
         return self._encoder
 
-    def prime(self, texts: Iterable[str], batch_size: int = 64) -> None:
-        """Compute the LAC features of ``texts`` in batches (several times
-        faster than one at a time); each is used by the next call on that text."""
+    def __call__(self, doc: Doc) -> Doc:
+        return self._tag([doc])[0]
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            yield from self._tag(list(batch))
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
         encoder = self.encoder
-        todo = sorted({t for t in texts if t not in self._features}, key=len)  # similar lengths pad little
-        for i in range(0, len(todo), batch_size):
-            batch = todo[i : i + batch_size]
-            for text, hidden in zip(batch, encoder.hidden_many(batch)):
-                self._features[text] = (hidden, tuple(encoder.tags_from_hidden(hidden)))
+        order = sorted(range(len(docs)), key=lambda i: len(docs[i].text))
+        hidden = encoder.hidden_many([docs[i].text for i in order])
+        for i, rows in zip(order, hidden):
+            doc = docs[i]
+            ents = []
+            for start, end, label in bio_spans(encoder.tags_from_hidden(rows)):
+                span = doc.char_span(start, end, label=label, alignment_mode="contract")
+                if span is not None and len(span):
+                    ents.append(span)
+            doc.ents = ents
+        return docs
 
-    def _lac(self, text: str) -> tuple[Any, tuple[str, ...]]:
-        found = self._features.get(text) if self.cache else self._features.pop(text, None)
-        if found is None:
-            hidden = self.encoder.hidden(text)
-            found = (hidden, tuple(self.encoder.tags_from_hidden(hidden)))
-            if self.cache:
-                self._features[text] = found
-        return found
-
-    def __call__(self, text: str) -> Doc:
-        doc = super().__call__(text)
-        hidden, tags = self._lac(text)
-        doc.user_data["newsie.lac"] = hidden[[token.idx for token in doc]]
-        for token in doc:
-            token.set_morph("Lac=" + tags[token.idx].replace("-", "_"))  # type: ignore[attr-defined]  # not in spaCy's stubs
-        return doc
-
-    def to_disk(self, path: Any, **kwargs: Any) -> None:
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "cfg").write_text('{"tokenizer": "newsie.CharJiebaLacTokenizer.v1"}\n', encoding="utf-8")
-        if self.weights_path is not None and Path(self.weights_path).resolve() != (folder / "lac.npz").resolve():
-            shutil.copyfile(self.weights_path, folder / "lac.npz")
+        if self._weights is not None and self._weights.resolve() != (folder / WEIGHTS_FILE).resolve():
+            shutil.copyfile(self._weights, folder / WEIGHTS_FILE)
 
-    def from_disk(self, path: Any, **kwargs: Any) -> CharJiebaLacTokenizer:
-        self.weights_path = Path(path) / "lac.npz"
-        self._encoder = None
-        self._features.clear()
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> LacNER:
+        return self.load(Path(path) / WEIGHTS_FILE)
+
+    def load(self, weights: Path) -> LacNER:
+        """Use the network in ``weights`` (an ``.npz`` in ``lac.npz``'s layout with a BIO tagging head)."""
+        from newsie.lac import LacEncoder
+
+        self._encoder = LacEncoder(weights)
+        self._weights = weights
         return self
 
 
-@registry.tokenizers("newsie.CharJiebaLacTokenizer.v1")
-def create_char_jieba_lac_tokenizer(weights: str | None = None, cache: bool = False) -> Callable[[Language], CharJiebaLacTokenizer]:
-    def make(nlp: Language) -> CharJiebaLacTokenizer:
-        return CharJiebaLacTokenizer(nlp.vocab, Path(weights) if weights else None, cache)
-
-    return make
-
-
-@registry.architectures("newsie.LacEmbed.v1")
-def create_lac_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool) -> Any:
-    """spaCy's MultiHashEmbed concatenated with LAC's BiGRU output (256 per
-    token, from ``doc.user_data["newsie.lac"]``, not trained further), mixed
-    down to ``width`` by a maxout layer."""
-    from spacy.ml.models.tok2vec import MultiHashEmbed
-    from thinc.api import Maxout, Model, chain, concatenate, with_array
-
-    from newsie.lac import OUTPUT_WIDTH
-
-    def lac_forward(model: Any, docs: list[Doc], is_train: bool) -> tuple[list[Any], Callable[[Any], list[Any]]]:
-        rows = [model.ops.asarray2f(doc.user_data["newsie.lac"]) for doc in docs]
-        return rows, lambda d_rows: []  # LAC is not trained: no gradient goes back to the docs
-
-    lac_features: Any = Model("lac_features", lac_forward, dims={"nO": OUTPUT_WIDTH})
-    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
-    return chain(concatenate(hashed, lac_features), with_array(Maxout(width, width + OUTPUT_WIDTH, nP=3, normalize=True)))
-
-
-# --------------------------------------------------------------------------
-# Training scorer
-# --------------------------------------------------------------------------
-
-# The project's accuracy bar is micro-F1 over these labels (LOC is a weaker,
-# auxiliary label), so training selects checkpoints on it.
-CORE_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV")
-
-
-def score_ner_core(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
-    """spaCy's NER scores plus ``ents_core_p/r/f``: exact-span micro P/R/F1
-    over :data:`CORE_LABELS` (character offsets, as ``scripts/train_ner.py``
-    scores the packaged model)."""
-    from spacy.scorer import get_ner_prf
-
-    examples = list(examples)
-    scores: dict[str, Any] = get_ner_prf(examples, **kwargs)
-    tp = n_pred = n_gold = 0
-    for example in examples:
-        gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents if e.label_ in CORE_LABELS}
-        pred = {(e.start_char, e.end_char, e.label_) for e in example.predicted.ents if e.label_ in CORE_LABELS}
-        tp += len(gold & pred)
-        n_pred += len(pred)
-        n_gold += len(gold)
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    scores.update(ents_core_p=p, ents_core_r=r, ents_core_f=2 * p * r / (p + r) if p + r else 0.0)
-    return scores
-
-
-@registry.scorers("newsie.ner_core_scorer.v1")
-def create_ner_core_scorer() -> Callable[..., dict[str, Any]]:
-    return score_ner_core
+@Language.factory("newsie_lac_ner", default_config={"batch_size": 64})
+def make_lac_ner(nlp: Language, name: str, batch_size: int) -> LacNER:
+    return LacNER(name, batch_size)
 
 
 # --------------------------------------------------------------------------
@@ -361,24 +213,12 @@ class StatisticalNER:
         """
         counts: list[int] = []  # chunks per text, filled as texts are consumed
 
-        # a featurizing tokenizer that is faster over many texts at once (LAC) gets them a batch ahead
-        prime: Callable[[list[str]], None] | None = getattr(self.nlp.tokenizer, "prime", None)
-
         def pieces() -> Iterator[tuple[str, int]]:
-            batch: list[tuple[str, int]] = []
             for text in texts:
                 chunks = split_chunks(_clean(text))
                 counts.append(len(chunks))
                 for offset, piece in chunks:
-                    batch.append((piece, offset))
-                if len(batch) >= batch_size:
-                    if prime is not None:
-                        prime([piece for piece, _ in batch])
-                    yield from batch
-                    batch = []
-            if prime is not None and batch:
-                prime([piece for piece, _ in batch])
-            yield from batch
+                    yield piece, offset
 
         docs = self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True)
         done = 0  # texts yielded so far
