@@ -210,33 +210,47 @@ def lac(sdist: Path | None = None, scratch: Path | None = None) -> dict[str, Any
 # --------------------------------------------------------------------------
 
 
-def train(scratch: Path | None = None) -> dict[str, Any]:
-    """Run scripts/finetune_lac.py in a one-thread subprocess; it writes
-    ``scratch/finetuned/best.npz`` (the epoch with the best dev score)."""
+def seeds() -> list[int]:
+    return [int(seed) for seed in tomllib.loads(CONFIG.read_text(encoding="utf-8"))["seeds"]]
+
+
+def network_weights(scratch: Path | None = None) -> list[Path]:
+    """The fine-tuned networks, one per seed of the config, in seed order."""
     scratch = scratch or SCRATCH
-    out = scratch / "finetuned"
-    if out.exists():
-        shutil.rmtree(out)
-    command = [
-        sys.executable, str(REPO / "scripts" / "finetune_lac.py"),
-        "--lac", str(scratch / "lac.npz"), "--train", str(scratch / "train.jsonl"), "--dev", str(scratch / "dev.jsonl"),
-        "--config", str(CONFIG), "--out", str(out),
-    ]
-    env = dict(os.environ, XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-    started = time.time()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with (scratch / "train.log").open("w") as log:
-        subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    epochs = [json.loads(line) for line in (out / "epochs.jsonl").read_text().splitlines()]
-    best = max(epochs, key=lambda e: (e["dev_core"]["f"], -e["epoch"]))  # the first epoch with the best score
-    return {
-        "seconds": round(time.time() - started, 1),
-        "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1),
-        "epochs": epochs,
-        "best_epoch": best["epoch"],
-        "jax": _jax_version(),
-    }
+    return [scratch / f"finetuned-seed{seed}" / "best.npz" for seed in seeds()]
+
+
+def train(scratch: Path | None = None) -> dict[str, Any]:
+    """Run scripts/finetune_lac.py once per seed of the config, each in its own
+    subprocess; each writes ``scratch/finetuned-seed<N>/best.npz`` (the epoch
+    with the best dev score)."""
+    scratch = scratch or SCRATCH
+    runs = []
+    for seed in seeds():
+        out = scratch / f"finetuned-seed{seed}"
+        if out.exists():
+            shutil.rmtree(out)
+        command = [
+            sys.executable, str(REPO / "scripts" / "finetune_lac.py"),
+            "--lac", str(scratch / "lac.npz"), "--train", str(scratch / "train.jsonl"), "--dev", str(scratch / "dev.jsonl"),
+            "--config", str(CONFIG), "--seed", str(seed), "--out", str(out),
+        ]
+        env = dict(os.environ, XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+        started = time.time()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with (scratch / f"train-seed{seed}.log").open("w") as log:
+            subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        epochs = [json.loads(line) for line in (out / "epochs.jsonl").read_text().splitlines()]
+        best = max(epochs, key=lambda e: (e["dev_core"]["f"], -e["epoch"]))  # the first epoch with the best score
+        runs.append({
+            "seed": seed,
+            "seconds": round(time.time() - started, 1),
+            "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1),
+            "epochs": epochs,
+            "best_epoch": best["epoch"],
+        })
+    return {"runs": runs, "jax": _jax_version()}
 
 
 def _jax_version() -> str | None:
@@ -297,32 +311,48 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def assemble(weights: Path, folder: Path) -> None:
-    """The spaCy pipeline: spaCy's Chinese character tokenizer + newsie_lac_ner with ``weights``."""
+def pipeline(weights: list[Path]) -> spacy.language.Language:
+    """spaCy's Chinese character tokenizer + newsie_lac_ner voting with the networks in ``weights``."""
     nlp = spacy.blank("zh")  # segmenter "char": one token per character
-    component = cast(ner.LacNER, nlp.add_pipe("newsie_lac_ner")).load(weights)
+    component = cast(ner.LacNER, nlp.add_pipe("newsie_lac_ner")).load(*weights)
     nlp.meta["name"] = "ner_cluener"
     nlp.meta["version"] = "0.2.0"
-    nlp.meta["description"] = "newsie: Baidu LAC's character BiGRU fine-tuned on CLUENER2020 with a CRF head (see TRAINING.md)"
-    nlp.meta["labels"] = {"newsie_lac_ner": sorted({tag[2:] for tag in component.encoder.tag_names if tag != "O"})}
+    nlp.meta["description"] = (
+        f"newsie: Baidu LAC's character BiGRU fine-tuned on CLUENER2020 with a CRF head, {len(weights)} networks voting (see TRAINING.md)"
+    )
+    nlp.meta["labels"] = {"newsie_lac_ner": sorted({tag[2:] for tag in component.networks[0].tag_names if tag != "O"})}
+    return nlp
+
+
+def assemble(weights: list[Path], folder: Path) -> None:
     if folder.exists():
         for child in folder.iterdir():  # keep nothing stale, TRAINING.md is rewritten
             shutil.rmtree(child) if child.is_dir() else child.unlink()
-    nlp.to_disk(folder)
+    pipeline(weights).to_disk(folder)
 
 
-def score(scratch: Path | None = None, folder: Path | None = None) -> dict[str, Any]:
-    """Scores of the fine-tuned model on the test split (reported) and the dev split
-    (which picked its epoch), inference speed and size."""
+def score(scratch: Path | None = None) -> dict[str, Any]:
+    """Scores of the voting model on the test split (reported) and the dev split
+    (which picked each network's epoch), each network's own micro-F1 over
+    PERSON+ORG+GOV, inference speed and size."""
     scratch = scratch or SCRATCH
-    if folder is None:
-        folder = scratch / "model"
-        assemble(scratch / "finetuned" / "best.npz", folder)
+    folder = scratch / "model"
+    weights = network_weights(scratch)
+    assemble(weights, folder)
     model = ner.StatisticalNER.load(folder)
     _train, dev, test = split(load_examples())
+    alone = []
+    for seed, path in zip(seeds(), weights):
+        network = ner.StatisticalNER(pipeline([path]))
+        alone.append({
+            "seed": seed,
+            "test": evaluate(network, test)["micro_PERSON_ORG_GOV"],
+            "dev": evaluate(network, dev)["micro_PERSON_ORG_GOV"],
+        })
     return {
         "scores": evaluate(model, test),
         "dev_scores": evaluate(model, dev),
+        "networks": alone,
         "chars_per_second": round(inference_speed(model, [ex.text for ex in test])),
         "load_average_1min": round(os.getloadavg()[0], 2),  # the 2-core machine is shared
         "size_bytes": dir_size(folder),
@@ -342,11 +372,11 @@ def package(scratch: Path | None = None, min_f1: float | None = None) -> dict[st
     if f1 < min_f1:
         print(json.dumps(result, indent=1))
         raise SystemExit(f"test micro-F1 {f1:.4f} < --min-f1 {min_f1}: package left unchanged")
-    assemble(scratch / "finetuned" / "best.npz", MODEL_OUT)
+    assemble(network_weights(scratch), MODEL_OUT)
     _train, _dev, test = split(load_examples())
     assert evaluate(ner.StatisticalNER.load(MODEL_OUT), test) == result["scores"]  # the packaged copy scores the same
     result["size_bytes"] = dir_size(MODEL_OUT)
-    result["weights_sha256"] = sha256(MODEL_OUT / "newsie_lac_ner" / ner.WEIGHTS_FILE)
+    result["weights_sha256"] = {p.name: sha256(p) for p in sorted((MODEL_OUT / "newsie_lac_ner").glob(ner.WEIGHTS_GLOB))}
     return result
 
 
@@ -365,9 +395,14 @@ def training_notes(state: dict[str, Any]) -> str:
     recall = ", ".join(f"{k} {r:.4f}" for k, r in s["recall_by_cluener_type"].items())
     per_type = lambda name: ", ".join(f"{k} {v:.3f}" for k, v in a[name]["per_type"].items())  # noqa: E731
     epochs = "\n".join(
-        f"| {e['epoch']} | {e['step']:,} | {e['loss']:.3f} | {e['dev_core']['p']:.4f} | {e['dev_core']['r']:.4f} | {e['dev_core']['f']:.4f} | {e['cpu_s'] / 60:.1f} |"
-        for e in t["epochs"]
+        f"| {run['seed']} | {e['epoch']} | {e['step']:,} | {e['loss']:.3f} | {e['dev_core']['p']:.4f} | {e['dev_core']['r']:.4f} | {e['dev_core']['f']:.4f} | {e['cpu_s'] / 60:.1f} |"
+        for run in t["runs"] for e in run["epochs"]
     )
+    networks = "\n".join(
+        f"| {n['seed']} | {run['best_epoch']} | {n['dev']['f']:.4f} | {n['test']['f']:.4f} |" for n, run in zip(p["networks"], t["runs"])
+    )
+    cpu = sum(run["cpu_seconds"] for run in t["runs"])
+    wall = sum(run["seconds"] for run in t["runs"])
     labels = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["labels"]
     return f"""# ner_cluener — training notes
 
@@ -380,9 +415,11 @@ Baidu LAC's character BiGRU (embedding, two bidirectional GRU layers of 128 per 
 initialised from LAC's weights and fine-tuned end to end on CLUENER2020 with a new linear layer
 to BIO tags and a linear-chain CRF (`scripts/finetune_lac.py`, JAX {t.get("jax") or "?"}). Shipped as a
 spaCy pipeline: spaCy's Chinese tokenizer (segmenter `char`) + the component `newsie_lac_ner`
-(`newsie/ner.py`), whose folder holds the network as `model.npz` (float16, the layout of
-`scripts/build_lac.py`'s `lac.npz`; sha256 `{p["weights_sha256"]}`), run in numpy by
-`newsie/lac.py`. {p["size_bytes"] / 1e6:.2f} MB in all.
+(`newsie/ner.py`), whose folder holds {len(t["runs"])} such networks, one per training seed, as
+`model-1.npz` … (float16, the layout of `scripts/build_lac.py`'s `lac.npz`; sha256
+{", ".join(f"`{name}` `{digest}`" for name, digest in p["weights_sha256"].items())}), run in numpy by
+`newsie/lac.py`. The component keeps a span when most networks tag exactly that span with that
+label. {p["size_bytes"] / 1e6:.2f} MB in all.
 
 ## Data
 
@@ -394,7 +431,7 @@ spaCy pipeline: spaCy's Chinese tokenizer (segmenter `char`) + the component `ne
   ({c["test_sentences"]} sentences: the same sentences as every earlier model's held-out split,
   so scores stay comparable), the next 5% = **dev** ({c["dev_sentences"]} sentences), the rest =
   train ({c["train_sentences"]} sentences). Test is never trained on and picks nothing.
-  Dev picks the epoch.
+  Dev picks each network's epoch.
 - Entities after label mapping: train {c["train_entities"]}, dev {c["dev_entities"]}, test {c["test_entities"]}.
 - Overlapping CLUENER spans (the longer one is trained on): train {c["train_overlapping_spans"]},
   dev {c["dev_overlapping_spans"]}, test {c["test_overlapping_spans"]}.
@@ -418,14 +455,22 @@ So the model tags characters, and nothing is dropped for misalignment.
 
 ## Training
 
-- Recipe: `configs/ner.toml` (copied below); seed {tomllib.loads(CONFIG.read_text(encoding="utf-8"))["seed"]}; XLA limited to one
-  intra-op thread (JAX's own dispatch threads still bring the process to about 1.5 cores: CPU time is the figure to compare).
-- {t["cpu_seconds"] / 60:.1f} CPU minutes ({t["seconds"] / 60:.1f} min wall clock on a shared 2-core machine).
-- Shipped: the epoch with the best dev micro-F1 over PERSON, ORG, GOV: **epoch {t["best_epoch"]}**.
+- Recipe: `configs/ner.toml` (copied below): one network per seed ({", ".join(str(run["seed"]) for run in t["runs"])}); XLA limited to
+  one intra-op thread (JAX's own dispatch threads still bring each process to about 1.5 cores: CPU time is
+  the figure to compare).
+- {cpu / 60:.1f} CPU minutes for the {len(t["runs"])} networks ({wall / 60:.1f} min wall clock on a shared 2-core machine).
+- Each network ships at the epoch with its best dev micro-F1 over PERSON, ORG, GOV.
 
-| epoch | step | train loss | dev P | dev R | dev F1 | CPU min |
-|---|---|---|---|---|---|---|
+| seed | epoch | step | train loss | dev P | dev R | dev F1 | CPU min |
+|---|---|---|---|---|---|---|---|
 {epochs}
+
+Each network alone, packaged (float16) and scored through `newsie.ner.StatisticalNER`
+(micro-F1 over PERSON+ORG+GOV):
+
+| seed | epoch shipped | dev | test |
+|---|---|---|---|
+{networks}
 
 (Dev scores during training: the float32 network, decoded as newsie decodes; the tables below:
 the packaged float16 model through `newsie.ner.StatisticalNER`.)

@@ -12,7 +12,7 @@ import pytest
 from newsie.lac import LacEncoder
 from newsie.ner import MODEL_DIR
 
-PACKAGED = MODEL_DIR / "newsie_lac_ner" / "model.npz"
+PACKAGED = MODEL_DIR / "newsie_lac_ner" / "model-1.npz"
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -144,6 +144,34 @@ def test_the_component_joins_another_pipeline_and_batches_like_single_docs() -> 
     assert one_by_one[1] == one_by_one[3] == []
 
 
+class _FixedTags:
+    """A stand-in network that tags every text with the same tag sequence."""
+
+    def __init__(self, tags: list[str]) -> None:
+        self.tags = tags
+
+    def hidden_many(self, texts: list[str]) -> list[str]:
+        return list(texts)
+
+    def tags_from_hidden(self, text: str) -> list[str]:
+        return self.tags[: len(text)]
+
+
+def test_the_networks_vote_on_exact_spans() -> None:
+    from newsie.ner import LacNER
+
+    component = LacNER()
+    component.networks = [
+        _FixedTags(["B-PERSON", "I-PERSON", "O", "B-ORG", "I-ORG", "I-ORG"]),
+        _FixedTags(["B-PERSON", "I-PERSON", "O", "B-ORG", "I-ORG", "O"]),
+        _FixedTags(["B-GOV", "I-GOV", "O", "B-ORG", "I-ORG", "O"]),
+    ]
+    # PERSON [0, 2): two of three; ORG [3, 5): two of three; ORG [3, 6) and GOV [0, 2): one each
+    assert component.spans(["甲乙丙丁戊己", ""]) == [[(0, 2, "PERSON"), (3, 5, "ORG")], []]
+    component.networks = component.networks[:2]  # two networks: both must agree
+    assert component.spans(["甲乙丙丁戊己"]) == [[(0, 2, "PERSON")]]
+
+
 def test_the_component_says_when_it_has_no_weights() -> None:
     import spacy
 

@@ -2,9 +2,10 @@
 
 The packaged model (``models/ner_cluener``) is Baidu's LAC character BiGRU
 (:mod:`newsie.lac`) fine-tuned on CLUENER with a new CRF head that tags BIO
-over CLUENER's types (``scripts/train_ner.py``, ``scripts/finetune_lac.py``,
-``configs/ner.toml``; scores and recipe in ``models/ner_cluener/TRAINING.md``).
-CLUENER spans often cut through jieba words, so the model tags characters.
+over CLUENER's types, three times with three seeds; the three networks vote
+(``scripts/train_ner.py``, ``scripts/finetune_lac.py``, ``configs/ner.toml``;
+scores and recipe in ``models/ner_cluener/TRAINING.md``). CLUENER spans often
+cut through jieba words, so the model tags characters.
 
 In spaCy terms the model folder is a pipeline of spaCy's own Chinese
 character tokenizer and one component, ``newsie_lac_ner`` (:class:`LacNER`,
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +37,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner_cluener"
-WEIGHTS_FILE = "model.npz"  # in the component's folder of the model
+WEIGHTS_GLOB = "model-*.npz"  # model-1.npz, model-2.npz … in the component's folder of the model
 
 # Contract labels the model can emit (see module docstring for the mapping).
 LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV", "LOC")
@@ -76,24 +78,22 @@ def bio_spans(tags: Sequence[str]) -> list[Span]:
 
 class LacNER:
     """spaCy component: tags each doc's characters with the fine-tuned LAC
-    BiGRU-CRF and sets ``doc.ents`` (replacing any it had).
+    BiGRU-CRF networks and sets ``doc.ents`` (replacing any it had).
 
-    Docs are tagged a batch at a time (the GRU runs over the batch at once,
-    shortest to longest so that padding stays small). The weights are the
-    ``model.npz`` in the component's folder of a saved pipeline.
+    With several networks (the packaged model has three, one per training
+    seed) a span is kept when more than half of them tag exactly that span
+    with that label; kept spans cannot overlap, since no network tags two
+    overlapping spans. Docs are tagged a batch at a time (each GRU runs over
+    the batch at once, shortest to longest so that padding stays small). The
+    weights are the ``model-*.npz`` files in the component's folder of a
+    saved pipeline.
     """
 
     def __init__(self, name: str = "newsie_lac_ner", batch_size: int = 64) -> None:
         self.name = name
         self.batch_size = batch_size
-        self._encoder: Any = None
-        self._weights: Path | None = None
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            raise ValueError(f"{self.name}: no weights loaded; load a saved model (spacy.load) or call from_disk(<folder with {WEIGHTS_FILE}>)")
-        return self._encoder
+        self.networks: list[Any] = []  # newsie.lac.LacEncoder, one per weights file
+        self._weights: list[Path] = []
 
     def __call__(self, doc: Doc) -> Doc:
         return self._tag([doc])[0]
@@ -102,14 +102,21 @@ class LacNER:
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             yield from self._tag(list(batch))
 
+    def spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        """The kept (start, end exclusive, label) spans of each text."""
+        if not self.networks:
+            raise ValueError(f"{self.name}: no weights loaded; load a saved model (spacy.load) or call from_disk(<folder with {WEIGHTS_GLOB}>)")
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        votes: list[Counter[Span]] = [Counter() for _ in texts]
+        for network in self.networks:
+            for i, rows in zip(order, network.hidden_many([texts[i] for i in order])):
+                votes[i].update(bio_spans(network.tags_from_hidden(rows)))
+        return [sorted(span for span, n in counted.items() if 2 * n > len(self.networks)) for counted in votes]
+
     def _tag(self, docs: list[Doc]) -> list[Doc]:
-        encoder = self.encoder
-        order = sorted(range(len(docs)), key=lambda i: len(docs[i].text))
-        hidden = encoder.hidden_many([docs[i].text for i in order])
-        for i, rows in zip(order, hidden):
-            doc = docs[i]
+        for doc, spans in zip(docs, self.spans([doc.text for doc in docs])):
             ents = []
-            for start, end, label in bio_spans(encoder.tags_from_hidden(rows)):
+            for start, end, label in spans:
                 span = doc.char_span(start, end, label=label, alignment_mode="contract")
                 if span is not None and len(span):
                     ents.append(span)
@@ -119,18 +126,23 @@ class LacNER:
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        if self._weights is not None and self._weights.resolve() != (folder / WEIGHTS_FILE).resolve():
-            shutil.copyfile(self._weights, folder / WEIGHTS_FILE)
+        for i, weights in enumerate(self._weights, 1):
+            target = folder / f"model-{i}.npz"
+            if weights.resolve() != target.resolve():
+                shutil.copyfile(weights, target)
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> LacNER:
-        return self.load(Path(path) / WEIGHTS_FILE)
+        found = sorted(Path(path).glob(WEIGHTS_GLOB), key=lambda p: int(p.stem.split("-")[1]))
+        if not found:
+            raise ValueError(f"{self.name}: no {WEIGHTS_GLOB} in {path}")
+        return self.load(*found)
 
-    def load(self, weights: Path) -> LacNER:
-        """Use the network in ``weights`` (an ``.npz`` in ``lac.npz``'s layout with a BIO tagging head)."""
+    def load(self, *weights: Path) -> LacNER:
+        """Use the networks in ``weights`` (``.npz`` files in ``lac.npz``'s layout with a BIO tagging head)."""
         from newsie.lac import LacEncoder
 
-        self._encoder = LacEncoder(weights)
-        self._weights = weights
+        self.networks = [LacEncoder(w) for w in weights]
+        self._weights = list(weights)
         return self
 
 
