@@ -93,3 +93,16 @@ def test_pinyin_syllables(word):
 @pytest.mark.parametrize("word", ["hunan", "gdp", "abc", "xyz", "bbq", "jingji"])
 def test_not_pinyin_syllables(word):
     assert not is_pinyin_syllable(word)
+
+
+def test_lone_surrogates_become_replacement_characters_one_for_one():
+    source = "签约\ud800项目20个，\udfff总投资"
+    n = normalize(source)
+    assert n.text == "签约\ufffd项目20个，\ufffd总投资"
+    assert n.offsets[:-1] == list(range(len(source)))  # one for one: offsets unchanged
+    assert any("2 lone surrogate code points" in w for w in n.warnings)
+    n.text.encode("utf-8")  # what the output needs
+
+
+def test_no_surrogate_warning_for_clean_text():
+    assert not any("surrogate" in w for w in normalize("签约项目20个").warnings)

@@ -173,3 +173,37 @@ def test_han_counts_agree_with_the_regex(texts):
 @pytest.mark.parametrize("line", ["长沙 \u3000 新闻\t网", "a\xa0\xa0b\u2028c", "a\x1cb  c\x1fd"])
 def test_single_spaced_agrees_with_the_regex(line):
     assert _single_spaced(line) == _SPACES.sub(" ", line)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda b: b[:9] + b"\xed\xa0\x80" + b[9:], id="encoded-surrogate"),
+        pytest.param(lambda b: b[:-1], id="truncated-last-character"),
+        pytest.param(lambda b: b[:10] + b[11:], id="byte-lost-mid-character"),
+    ],
+)
+def test_utf8_with_a_bad_sequence_stays_utf8(damage):
+    """GB18030 decodes nearly any bytes; an article that is UTF-8 but for one
+    bad sequence must not come out as GB18030 mojibake."""
+    data = damage(("沈晓明在长沙市委会议上说，" + ARTICLE).encode("utf-8"))
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8"
+    assert "长沙市委" in decoded.text and "4099万美元" in decoded.text
+    assert 1 <= decoded.text.count("\ufffd") <= 4
+    assert any("U+FFFD" in w for w in decoded.warnings)
+
+
+@pytest.mark.parametrize("text", ["你好", "沈晓明长沙市委书记，签约项目20个。"])
+def test_short_gbk_text_is_not_taken_for_damaged_utf8(text):
+    decoded = decode(text.encode("gbk"))
+    assert decoded.encoding == "gb18030" and decoded.text == text
+
+
+def test_lone_surrogate_in_json_escape_is_replaced_not_fatal():
+    """A JSON dump with half a UTF-16 pair (\\ud800) still yields the article."""
+    line = '{"id": "x", "title": "标题", "content": "沈晓明\\ud800' + ARTICLE + '"}\n'
+    doc = newsie.extract(line.encode("utf-8"), format="jsonl")
+    assert doc.ok, doc.error
+    assert "\ufffd" in doc.text and "4099万美元" in [q.text for q in doc.quantities]
+    assert any("surrogate" in w for w in doc.warnings)

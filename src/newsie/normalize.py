@@ -260,6 +260,13 @@ def normalize(source: str) -> NormalizedText:
     """
     rules = _rules()
     warnings: list[str] = []
+    if _SURROGATE.search(source) is not None:
+        # A lone half of a UTF-16 pair (a JSON escape like \ud800 without its
+        # partner) is no character: no later stage, nor UTF-8 output, takes it.
+        # One for one, so every offset into the source stays valid.
+        count = len(_SURROGATE.findall(source))
+        source = _SURROGATE.sub("\ufffd", source)
+        warnings.append(f"{count} lone surrogate code point{'s' if count > 1 else ''} (half of a UTF-16 pair) replaced by U+FFFD")
     mapped = _Mapped(source)
 
     # Most articles are simplified and hold no character that the first steps
@@ -405,6 +412,7 @@ def _is_tidy(text: str) -> bool:
 # A run of replacement characters or ASCII question marks (with at most two
 # punctuation marks between them); a "?" counts only next to Chinese text,
 # where a real question mark would be the full-width "？".
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _GARBLED: Final = regex.compile(r"[\ufffd?](?:[^\n\p{Han}\d\w]{0,2}[\ufffd?])*|锟斤拷|烫烫烫|屯屯屯")
 # Every _GARBLED match holds one of these characters; testing for them is
 # far cheaper than the pattern search in the usual case of none.

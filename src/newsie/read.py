@@ -326,9 +326,18 @@ def decode(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             continue
         clean.append((_common_share(text), encoding, text))
+    # UTF-8 with a few bad sequences (a truncated or corrupted character, an
+    # encoded surrogate) still reads as UTF-8, where GB18030 — which decodes
+    # nearly any bytes — would turn the whole article into mojibake.
+    mostly_utf8 = data.decode("utf-8", errors="replace")
+    bad = mostly_utf8.count("\ufffd")
+    if bad <= max(4, len(mostly_utf8) // 200):  # one bad sequence can be up to 4 replacements
+        clean.append((_common_share(mostly_utf8), "utf-8", mostly_utf8))
     if clean:
         share, encoding, text = max(clean)
         warnings = [] if share >= 0.8 else [f"decoded as {encoding}, but many characters are rare ({share:.0%} common): the text may be garbled"]
+        if encoding == "utf-8":
+            warnings.append(f"undecodable bytes in UTF-8 text replaced by {text.count(chr(0xFFFD))} U+FFFD")
         return Decoded(text, encoding, warnings)
     return _decode_damaged(data)
 
@@ -384,9 +393,26 @@ _DATE_KEYS = ("published", "date", "pubdate", "pub_date", "publish_time", "publi
 _ID_KEYS = ("id", "url", "link")
 
 
+def _json_loads(text: str) -> Any:
+    """orjson, or the standard library's parser for text orjson refuses only
+    for a lone UTF-16 surrogate escape (\\ud800 without its pair), which
+    scrapers' dumps do contain; normalization replaces it by U+FFFD."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as e:
+        if "surrogate" not in str(e):
+            raise
+        import json
+
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise e from None
+
+
 def _read_json(text: str, *, id: str | None, meta: dict[str, Any], warnings: list[str]) -> Iterator[RawArticle]:
     try:
-        value = orjson.loads(text)
+        value = _json_loads(text)
     except orjson.JSONDecodeError as e:
         raise ReadFailure("malformed_json", f"not valid JSON ({e}); fix the file or give it a .txt extension") from None
     if isinstance(value, list):
@@ -404,7 +430,7 @@ def _read_jsonl(text: str, *, id: str | None, meta: dict[str, Any], warnings: li
         line_meta = dict(meta, line=number)
         fallback_id = f"{id}:{number}"
         try:
-            value = orjson.loads(line)
+            value = _json_loads(line)
         except orjson.JSONDecodeError as e:
             yield RawArticle(
                 id=fallback_id,
