@@ -2,20 +2,22 @@
 """Train newsie's statistical NER (src/newsie/models/ner_cluener) on CLUENER2020.
 
 The model is Baidu LAC's character BiGRU fine-tuned on CLUENER with a new
-CRF head (scripts/finetune_lac.py, recipe in configs/ner.toml), packaged as a
-spaCy pipeline: spaCy's Chinese character tokenizer + the ``newsie_lac_ner``
-component (newsie/ner.py).
+CRF head (scripts/finetune_lac.py, recipe in configs/ner.toml), once per seed
+of the config, packaged as a spaCy pipeline: spaCy's Chinese character
+tokenizer + the ``newsie_lac_ner`` component (newsie/ner.py), in which the
+networks vote.
 
 Steps (``python scripts/train_ner.py all`` runs them in order):
 
   measure  how many CLUENER spans align with jieba vs. character tokens
-  convert  fixed-seed 85/5/10 sentence split (train / dev picks the epoch /
+  convert  fixed-seed 85/5/10 sentence split (train / dev picks each network's epoch /
            test for the reported scores) → train/dev/test.jsonl in the scratch dir
   lac      Baidu LAC's pretrained BiGRU-CRF (the LAC 2.1.2 sdist on PyPI) as
            ``lac.npz`` (scripts/build_lac.py): the network fine-tuning starts from
-  train    scripts/finetune_lac.py in a one-thread subprocess (needs JAX:
-           ``pip install -e '.[train]'``); records CPU and wall time
-  score    evaluate the scratch model on test and dev (package untouched)
+  train    scripts/finetune_lac.py once per seed, each in its own subprocess
+           with XLA on one intra-op thread (needs JAX: ``pip install -e
+           '.[train]'``); records CPU and wall time
+  score    evaluate the voting model and each network on test and dev (package untouched)
   package  score, then (if test micro-F1 over PERSON+ORG+GOV is at least the
            shipped model's, or --min-f1) write it into the package with
            scores.json + TRAINING.md

@@ -9,9 +9,10 @@ statistical model's, longer before shorter within each; a GOV/ORG span that
 strictly contains a gazetteer span replaces it (长沙市委 is a body, not the
 city); any other span that overlaps a kept span is dropped.
 
-The statistical model reads about fifteen thousand characters a second, a
-hundredth of the patterns' speed, and was trained on other text (CLUENER's
-news and Weibo sentences; see ``models/ner_cluener/TRAINING.md``), so it is opt-in:
+The statistical model reads about 2,500 characters a second of whole
+articles, several hundred times slower than the patterns, and was trained on
+other text (CLUENER's news and Weibo sentences; see
+``models/ner_cluener/TRAINING.md``), so it is opt-in:
 ``ner="off"`` (the default) uses the gazetteer and patterns only;
 ``ner="quantity_sentences"`` adds the model on the sentences that carry a
 figure, ``ner="full"`` on the whole article.

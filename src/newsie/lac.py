@@ -27,8 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-OUTPUT_WIDTH = 256  # LAC's two GRU directions of 128 each, concatenated
-
 
 def viterbi(emission: np.ndarray, crf: np.ndarray) -> list[int]:
     """The best tag path of a linear-chain CRF: ``emission`` [T, tags];

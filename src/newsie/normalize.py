@@ -409,11 +409,12 @@ def _is_tidy(text: str) -> bool:
     )
 
 
+# Lone surrogates; built from code points, because mypyc writes string
+# literals as UTF-8, which cannot hold a surrogate.
+_SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 # A run of replacement characters or ASCII question marks (with at most two
 # punctuation marks between them); a "?" counts only next to Chinese text,
 # where a real question mark would be the full-width "？".
-# built from code points: mypyc writes string literals as UTF-8, which cannot hold a surrogate
-_SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 _GARBLED: Final = regex.compile(r"[\ufffd?](?:[^\n\p{Han}\d\w]{0,2}[\ufffd?])*|锟斤拷|烫烫烫|屯屯屯")
 # Every _GARBLED match holds one of these characters; testing for them is
 # far cheaper than the pattern search in the usual case of none.
