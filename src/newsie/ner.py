@@ -36,14 +36,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from newsie.normalize import replace_surrogates
+
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner_cluener"
 WEIGHTS_GLOB = "model-*.npz"  # model-1.npz, model-2.npz … in the component's folder of the model
 
 # Contract labels the model can emit (see module docstring for the mapping).
 LABELS: tuple[str, ...] = ("PERSON", "ORG", "GOV", "LOC")
 
-# Chunking for long inputs: the model was trained on ≤ 50-char sentences, so
-# splitting at sentence ends costs nothing and bounds per-call memory.
+# Chunking for long inputs, at sentence ends, bounds per-call memory. The
+# model was trained on ≤ 50-char sentences; 500-char chunks of joined CLUENER
+# test sentences score 0.749 against 0.767 for the sentences alone, and
+# shorter cuts score lower (CLUENER sentences often lack end punctuation, so
+# a cut falls mid-clause).
 MAX_CHUNK_CHARS = 500
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
@@ -257,9 +262,7 @@ def _clean(text: str) -> str:
 
     One-for-one replacement keeps every offset valid for the caller's text.
     """
-    if not text:
-        return ""
-    return re.sub(r"[\ud800-\udfff]", "\ufffd", text)
+    return replace_surrogates(text)[0]
 
 
 @lru_cache(maxsize=1)

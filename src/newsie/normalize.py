@@ -260,12 +260,8 @@ def normalize(source: str) -> NormalizedText:
     """
     rules = _rules()
     warnings: list[str] = []
-    if _SURROGATE.search(source) is not None:
-        # A lone half of a UTF-16 pair (a JSON escape like \ud800 without its
-        # partner) is no character: no later stage, nor UTF-8 output, takes it.
-        # One for one, so every offset into the source stays valid.
-        count = len(_SURROGATE.findall(source))
-        source = _SURROGATE.sub("\ufffd", source)
+    source, count = replace_surrogates(source)
+    if count:
         warnings.append(f"{count} lone surrogate code point{'s' if count > 1 else ''} (half of a UTF-16 pair) replaced by U+FFFD")
     mapped = _Mapped(source)
 
@@ -287,6 +283,21 @@ def normalize(source: str) -> NormalizedText:
     _tidy_whitespace(mapped)
     _warn_garbled(mapped.text, warnings)
     return NormalizedText(text=mapped.text, offsets=mapped.offsets, script=script, warnings=warnings)
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate replaced by U+FFFD, and how many there were.
+
+    A lone half of a UTF-16 pair (a JSON escape like \\ud800 without its
+    partner) is no character: no later stage, nor UTF-8 output, takes it.
+    One for one, so every offset into ``text`` stays valid.
+
+    >>> replace_surrogates("签约\\ud800项目") == ("签约\\ufffd项目", 1)
+    True
+    """
+    if _SURROGATE.search(text) is None:
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
 
 
 def _rewrite_characters(mapped: _Mapped, rules: _Rules) -> None:
