@@ -92,3 +92,22 @@ def test_a_closed_pipe_ends_quietly():
         os.close(write_end)
     assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr
     assert done.returncode == 0  # as newsie extract does
+
+
+def test_extract_to_standard_output(tmp_path, capsysbinary):
+    (tmp_path / "a.txt").write_text("引进项目10个。", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "a.txt"), "-q"]) == 0
+    written = capsysbinary.readouterr().out
+    assert written.endswith(b"\n") and written.count(b"\n") == 1
+    assert orjson.loads(written)["quantities"][0]["text"] == "10个"
+
+
+def test_extract_to_a_text_only_standard_output(tmp_path, monkeypatch):
+    # a caller that swapped sys.stdout for a text stream (redirect_stdout(StringIO())) still gets the lines
+    import io
+
+    (tmp_path / "a.txt").write_text("引进项目10个。", encoding="utf-8")
+    text = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text)
+    assert main(["extract", str(tmp_path / "a.txt"), "-q"]) == 0
+    assert [orjson.loads(line)["quantities"][0]["text"] for line in text.getvalue().splitlines()] == ["10个"]

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from newsie import __version__
 from newsie.read import FORMATS
@@ -214,7 +215,7 @@ def _extract(args: argparse.Namespace) -> int:
                 if state.unreadable:
                     notes.append(f"{state.unreadable} lines that are not JSON left in place")
                 print(f"newsie: resuming {args.output}: {', '.join(notes)}", file=sys.stderr)
-        out: IO[str] = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
+        out: IO[bytes] = open(args.output, "ab" if args.resume else "wb") if args.output else _stdout_bytes()
     except OSError as e:
         return _usage(f"cannot write {args.output}: {e.strerror}")
     tables = _FactTables(args.facts_csv, args.facts_parquet)
@@ -244,7 +245,7 @@ def _extract(args: argparse.Namespace) -> int:
         ):
             if result.lines:
                 # Whole lines, flushed per input file: a killed run leaves at most one torn line, which --resume cuts.
-                out.write("\n".join(result.lines) + "\n")
+                out.write(b"\n".join(result.lines) + b"\n")
                 out.flush()
             tables.add(result.rows)
             summary.add_file(result)
@@ -266,8 +267,37 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
 
 
-def _close(out: IO[str]) -> None:
-    if out is not sys.stdout:
+def _stdout_bytes() -> IO[bytes]:
+    """Standard output for the UTF-8 lines: its byte stream, or (when a caller
+    swapped sys.stdout for a text-only stream such as io.StringIO) a sink that
+    decodes into it."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        return cast("IO[bytes]", _TextSink(sys.stdout))
+    sys.stdout.flush()  # nothing written as text may follow the bytes
+    return cast("IO[bytes]", stream)
+
+
+class _TextSink(io.RawIOBase):
+    """A byte stream writing UTF-8 into a text stream."""
+
+    def __init__(self, text: IO[str]) -> None:
+        super().__init__()
+        self._text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._text.write(bytes(data).decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._text.flush()
+
+
+def _close(out: IO[bytes]) -> None:
+    if out is not getattr(sys.stdout, "buffer", None) and not isinstance(out, _TextSink):
         out.close()
 
 
