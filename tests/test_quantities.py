@@ -161,6 +161,19 @@ def test_the_candidate_scan_on_near_misses(text):
     assert [m.span() for m in lex.scanner.matches(text)] == [m.span() for m in lex.pattern.finditer(text)]
 
 
+def test_arabic_values_are_read_once_and_their_cache_stays_bounded():
+    from newsie.quantities import _ARABIC_VALUES_KEPT, _number_value
+
+    lex = lexicon()
+    first = _number_value("2.50", lex)
+    assert str(first) == "2.50" and _number_value("2.50", lex) is first  # the exponent kept
+    for n in range(_ARABIC_VALUES_KEPT + 10):
+        assert _number_value(f"{n:,}", lex) == n
+    assert len(lex.arabic_values) <= _ARABIC_VALUES_KEPT
+    assert _number_value("0123", lex) is None and _number_value("1" * 16, lex) is None  # not cached: read each time
+    assert _number_value("0123", lex) is None
+
+
 def test_the_fast_constructor_sets_every_field_like_the_dataclass():
     import dataclasses
 
