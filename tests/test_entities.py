@@ -171,3 +171,24 @@ def test_the_person_pattern_finds_what_the_regex_version_found(text):
 
     person = _patterns().person
     assert [m.span("name") for m in person.finditer(text)] == [m.span("name") for m in _person_in_regex().finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="省市区县州镇乡自治委政府人民大常会发改商务局员托长沙 ,a1\n（", max_size=30))
+def test_bare_gov_pattern_is_the_regex_definition(text: str) -> None:
+    # the re pattern with its look-behind after each level word finds what the regex one with a leading look-behind does
+    import tomllib
+
+    import regex
+
+    from newsie._prefilter import alternation
+    from newsie.entities import _patterns
+    from newsie.resources import pattern_path
+
+    with open(pattern_path("entities.toml"), "rb") as f:
+        gov = tomllib.load(f)["gov"]
+    defined = regex.compile(
+        rf"(?<![\p{{Han}}])(?:{alternation(gov['levels'])})(?:{alternation(gov['bodies'])})(?![{regex.escape(gov['not_followed_by'])}])"
+    )
+    found = [(m.start(), m.end()) for m in _patterns().gov_bare.finditer(text)]
+    assert found == [(m.start(), m.end()) for m in defined.finditer(text)]

@@ -343,3 +343,14 @@ def test_regions_tsv_is_fresh() -> None:
 
 def test_regions_tsv_is_small() -> None:
     assert pattern_path("regions.tsv").stat().st_size < 2_000_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="长沙市经开区和龙岗县南京鼓楼宝安湖南省天心望城高新路 1", max_size=40))
+def test_covering_selection_is_the_greedy_one(gaz: Gazetteer, text: str) -> None:
+    # the shortcut (one covering match per cluster) must keep what the greedy definition keeps
+    from newsie.regions import _covering
+
+    matches = gaz._lex.automaton.find_matches_as_indexes(text, True)
+    covering = _covering(matches)
+    assert covering is None or covering == gaz._select_greedy(text, matches)

@@ -31,7 +31,7 @@ from typing import Final
 import regex
 
 from newsie._construct import new_entity
-from newsie._prefilter import alternation, as_re_classes, dispatched, prefiltered
+from newsie._prefilter import alternation, as_re_classes, dispatched, longest_first, prefiltered
 from newsie.model import Entity, Quantity, Region
 from newsie.regions import Gazetteer, RegionMention
 from newsie.resources import pattern_path
@@ -56,7 +56,7 @@ class Tagged:
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     dates: re.Pattern[str]
-    gov_bare: regex.Pattern[str]
+    gov_bare: re.Pattern[str]
     gov_after_place: re.Pattern[str]  # matched once per place: re costs less per call
     person: re.Pattern[str]
     org_list: regex.Pattern[str]
@@ -90,7 +90,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         # plain patterns: the standard library's engine scans them faster
         dates=prefiltered(dispatched(date_alternatives())),
-        gov_bare=regex.compile(rf"(?<![\p{{Han}}])(?:{alternation(gov['levels'])})(?:{bodies})(?![{not_after}])"),
+        gov_bare=re.compile(rf"(?:{_after_no_han(gov['levels'], han)})(?:{bodies})(?![{not_after}])"),
         gov_after_place=re.compile(rf"(?:{bodies})(?![{not_after}])"),  # .match(text, pos): anchored at pos
         # the name is the group; two or three Han characters, then not another Han
         # character unless it is one that starts the rest of the sentence. In
@@ -114,6 +114,19 @@ def _patterns() -> _Patterns:
         org_not_names=frozenset(org["not_names"]),
         org_not_name_starts=org["not_name_starts"],
     )
+
+
+def _after_no_han(words: list[str], han: str) -> str:
+    """The alternation of ``words`` (longest first), each only where no Han
+    character (``han``: the inside of an ``re`` class) comes before it.
+
+    The test follows each word, looking back past it, so that every branch
+    starts with a literal: ``re`` then skips to the positions where one of
+    them starts in a tight C loop, where a leading look-behind
+    (``(?<![\\p{Han}])``, as ``regex``) is tried at every position (measured with
+    callgrind on the benchmark articles: 100k → 63k instructions per article).
+    """
+    return "|".join(rf"{re.escape(w)}(?<![{han}][\s\S]{{{len(w)}}})" for w in longest_first(words))
 
 
 def tag(
