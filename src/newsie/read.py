@@ -104,7 +104,10 @@ def read_bytes(data: bytes, *, id: str | None = None, path: str | None = None, f
         yield RawArticle(id=id, meta=meta, error=ReadError(failure.type, failure.message))
         return
     meta["encoding"] = decoded.encoding
-    yield from read_text(decoded.text, id=id, meta=meta, format=format, warnings=decoded.warnings)
+    # Bytes that decoded strictly as UTF-8 are what the HTML parser would
+    # re-encode the text into: handing them over saves that (~60k instructions a page).
+    utf8 = data if decoded.encoding == "utf-8" else None
+    yield from _read_decoded(decoded.text, id=id, meta=meta, format=format, warnings=decoded.warnings, utf8=utf8)
 
 
 def read_text(
@@ -116,6 +119,19 @@ def read_text(
     warnings: list[str] | None = None,
 ) -> Iterator[RawArticle]:
     """Read articles from already decoded text."""
+    return _read_decoded(text, id=id, meta=meta, format=format, warnings=warnings, utf8=None)
+
+
+def _read_decoded(
+    text: str,
+    *,
+    id: str | None,
+    meta: dict[str, Any] | None,
+    format: str,
+    warnings: list[str] | None,
+    utf8: bytes | None,
+) -> Iterator[RawArticle]:
+    """:func:`read_text`, given the text's UTF-8 bytes too when the input was exactly those."""
     meta = dict(meta or {})
     meta.setdefault("encoding", None)
     warnings = list(warnings or [])
@@ -132,7 +148,7 @@ def read_text(
             yield from _read_json(text, id=id, meta=meta, warnings=warnings)
             return
         if fmt == "html":
-            article = _read_html(text, id=id, meta=meta)
+            article = _read_html(text, id=id, meta=meta, utf8=utf8)
         else:
             # The title of plain text is read after normalization (see
             # newsie.pipeline): pinyin annotations would hide it here.
@@ -481,7 +497,7 @@ def _article_from_json(value: Any, *, id: str | None, meta: dict[str, Any], warn
 
 @dataclass(frozen=True, slots=True)
 class _HtmlRules:
-    drop_selector: str
+    drop_tags: frozenset[str]
     boilerplate: regex.Pattern[str]
     info_line: regex.Pattern[str]
     date_meta: tuple[str, ...]
@@ -495,7 +511,7 @@ def _html_rules() -> _HtmlRules:
     words = "|".join(regex.escape(w) for w in sorted(data["boilerplate_words"], key=len, reverse=True))
     cues = "|".join(regex.escape(c) for c in data["date_cues"])
     return _HtmlRules(
-        drop_selector=", ".join(data["drop_tags"]),
+        drop_tags=frozenset(data["drop_tags"]),
         # a word of a class/id, delimited by start/end, -, _, space or a digit
         boilerplate=regex.compile(rf"(?:^|[\s_\-])(?:{words})(?:$|[\s_\-\d])", regex.IGNORECASE),
         info_line=regex.compile("|".join(f"(?:{p})" for p in data["info_line_patterns"])),
@@ -574,20 +590,28 @@ def _han_blocks() -> tuple[bytes, dict[int, tuple[bytes, bytes]]]:
 _BLOCK_TAGS = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "tr", "table", "ul", "ol", "main", "center"}
 
 
-def _read_html(html: str, *, id: str | None, meta: dict[str, Any]) -> RawArticle:
-    """Headline and article body of a news page; page furniture left out."""
+def _read_html(html: str, *, id: str | None, meta: dict[str, Any], utf8: bytes | None = None) -> RawArticle:
+    """Headline and article body of a news page; page furniture left out.
+
+    ``utf8``, when given, is ``html`` encoded as UTF-8 (what the parser reads).
+    """
     rules = _html_rules()
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(utf8 if utf8 is not None else html)
     title = _html_title(tree)
     published = _html_published(tree, rules)
     body_node = tree.body
     if body_node is None:
         raise ReadFailure("no_text", "the HTML page has no body")
-    # One query for all dropped tags. Nested matches are fine: decompose()
-    # only unlinks, so removing an element already inside a removed one is a
-    # no-op, and the tree left is the same as removing tag after tag.
-    for node in body_node.css(rules.drop_selector):
-        node.decompose()
+    # One walk for all dropped tags, by name: the same elements a selector
+    # of twenty tag names matches, at less than half its cost (~140k
+    # instructions a page). The walk is listed before anything is removed:
+    # decompose() takes a subtree apart, which would end a running walk.
+    # Nested matches are fine: removing an element already inside a removed
+    # one is a no-op, and the tree left is the same as removing tag after tag.
+    drop_tags = rules.drop_tags
+    for node in list(body_node.traverse()):
+        if node.tag in drop_tags:
+            node.decompose()
     for node in body_node.css("[class], [id]"):
         if _is_furniture(node):
             node.decompose()
