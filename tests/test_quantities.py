@@ -188,3 +188,31 @@ def test_the_fast_constructor_sets_every_field_like_the_dataclass():
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.start = 0  # type: ignore[misc]
     assert hash(built) == hash(Quantity(*values))
+
+
+def test_units_apart_by_case_match_like_one_alternation():
+    import re
+
+    from newsie._prefilter import alternation
+    from newsie.quantities import _units_alternation
+
+    units = ["个", "个月", "kW", "kWh", "km", "GW", "m²", "㎡", "%", "元"]
+    one = re.compile(f"(?:{alternation(units, ignorecase=True)})", re.IGNORECASE)
+    apart = re.compile(f"(?:{_units_alternation(units)})", re.IGNORECASE)
+    for text in ["个月", "个", "KWH", "kwh", "Kw", "\u212aM", "M²", "gw", "％", "%", "元", "x", "", "k", "Mw"]:
+        a, b = one.match(text), apart.match(text)
+        assert (a and a.group()) == (b and b.group()), text
+
+
+def test_words_before_and_after_a_position():
+    from newsie.quantities import _codes, _followed_by, _preceded_by
+
+    words = ("第", "排名第", "前")
+    last = _codes(w[-1] for w in words)
+    assert _preceded_by("排名第3", 3, words, last) and _preceded_by("第3", 1, words, last)
+    assert not _preceded_by("3", 0, words, last) and not _preceded_by("x3", 1, words, last)
+    slogans = ("代表", "维护")
+    first = _codes(w[0] for w in slogans)
+    assert _followed_by("三个代表", 2, slogans, first)
+    assert not _followed_by("三个代", 2, slogans, first) and not _followed_by("三个", 2, slogans, first)
+    assert not _followed_by("三个", 5, slogans, first)

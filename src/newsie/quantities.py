@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Final
 
@@ -42,8 +43,11 @@ class _Lexicon:
     qualifiers_inside: dict[str, str]
     qualifiers_after: dict[str, str]
     ordinal_before: tuple[str, ...]
+    ordinal_last: tuple[int, ...]  # the code points ordinal_before's words end with
     period_before_duration: tuple[str, ...]
+    period_last: tuple[int, ...]
     slogan_after: tuple[str, ...]
+    slogan_first: tuple[int, ...]  # the code points slogan_after's words start with
     article_numerals: frozenset[str]
     garbled: frozenset[str]
     chinese_digits: str
@@ -93,7 +97,7 @@ def lexicon() -> _Lexicon:
     separators = alternation(qualifiers["range"]["separators"], ignorecase=True)
     before = alternation(qualifiers["before"], ignorecase=True)
     after = alternation(qualifiers["after"], ignorecase=True)
-    unit = alternation(unit_kinds, ignorecase=True)
+    unit = _units_alternation(unit_kinds)
     # How every match begins: a qualifier or none, then where a number may
     # start, its first character.
     number_first = first_char_class(f"百分之|{number}")
@@ -110,10 +114,10 @@ def lexicon() -> _Lexicon:
             百分之(?P<pct>{number})
           |
             (?P<num>{number})
-            {_optional(_optional(f"(?P<inside1>{inside})") + f"(?P<mag>{magnitude})")}
+            {_optional(_guarded(_optional(f"(?P<inside1>{inside})") + f"(?P<mag>{magnitude})"))}
             {_optional(f"%?(?P<sep>{separators})(?P<num2>{number})" + _optional(f"(?P<mag2>{magnitude})"))}
             {_optional(f"(?P<inside2>{inside})")}
-            {_optional(f"(?P<unit>{unit})")}
+            {_optional(_guarded(f"(?P<unit>{unit})"))}
         )
         {_optional(f"(?P<post>{after})")}
         """,
@@ -135,8 +139,11 @@ def lexicon() -> _Lexicon:
         qualifiers_inside=dict(qualifiers["inside"]),
         qualifiers_after=dict(qualifiers["after"]),
         ordinal_before=tuple(distractors["before"]["ordinal"]),
+        ordinal_last=_codes(w[-1] for w in distractors["before"]["ordinal"]),
         period_before_duration=tuple(distractors["before_duration"]["period"]),
+        period_last=_codes(w[-1] for w in distractors["before_duration"]["period"]),
         slogan_after=tuple(distractors["after_count"]["words"]),
+        slogan_first=_codes(w[0] for w in distractors["after_count"]["words"]),
         article_numerals=frozenset(distractors["article"]["numerals"]),
         garbled=frozenset(distractors["garbled"]["chars"]),
         chinese_digits=cn_digits,
@@ -149,6 +156,37 @@ def lexicon() -> _Lexicon:
         pattern=pattern,
         scanner=Scanner(pattern, _candidates(pattern, head, cn_chars + point, qualifiers["before"])),
     )
+
+
+def _units_alternation(units: Iterable[str]) -> str:
+    """``alternation(units, ignorecase=True)``, with the units that start
+    with a cased letter (kW, MWh, km) apart, behind a test of their first
+    letters. ``re`` skips a branch that starts with a plain character in a
+    few instructions, but enters one that starts with a letter compared
+    without case (a context pushed and popped): each unit tried paid for
+    every such branch. The matches are the same: no character matches the
+    first letter of both kinds of unit (one without case matches only
+    itself), so at most one top-level branch can start at any position,
+    whatever their order."""
+    cased = [u for u in units if u[0].lower() != u[0].upper()]
+    uncased = [u for u in units if u[0].lower() == u[0].upper()]
+    if not cased or not uncased:
+        return alternation(units, ignorecase=True)
+    return f"{_guarded(alternation(cased, ignorecase=True))}|{alternation(uncased, ignorecase=True)}"
+
+
+def _guarded(part: str) -> str:
+    """``part`` behind a look-ahead for the characters it can start with
+    (for a pattern compiled with IGNORECASE, like the class): where it
+    cannot match, one class test instead of trying each of its branches
+    (about 200 instructions a number, callgrind, with the units)."""
+    first = first_char_class(part, re.IGNORECASE)
+    return part if first is None else f"(?={first})(?:{part})"
+
+
+def _codes(chars: Iterable[str]) -> tuple[int, ...]:
+    """The distinct code points of ``chars``, for :func:`_code_in`."""
+    return tuple(sorted({ord(c) for c in chars}))
 
 
 def _optional(part: str) -> str:
@@ -203,8 +241,12 @@ def find_quantities(text: str) -> QuantityScan:
     lex = lexicon()
     found: list[Quantity] = []
     warnings: list[str] = []
+    # Almost no text has a garbled character: then no number touches one,
+    # and the per-number test (about 900 instructions: each neighbour read
+    # as a new string and hashed) is skipped for a scan or two of the text.
+    garbled = any(c in text for c in lex.garbled)
     for m in lex.scanner.matches(text):
-        quantity = _interpret(m, text, lex, warnings)
+        quantity = _interpret(m, text, lex, garbled, warnings)
         if quantity is not None:
             found.append(quantity)
     return QuantityScan(found, warnings)
@@ -222,11 +264,13 @@ _GROUPS: Final = {
 }
 
 
-def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) -> Quantity | None:
+def _interpret(m: re.Match[str], text: str, lex: _Lexicon, garbled: bool, warnings: list[str]) -> Quantity | None:
+    """The quantity match ``m`` stands for, or None; ``garbled``: whether
+    ``text`` has a garbled character at all."""
     groups: tuple[str | None, ...] = m.groups()
     pre, pct, num, inside1, mag, _sep, num2, mag2, inside2, unit, post = groups
-    match_start, match_end = m.span()
     if pct is not None:
+        match_start, match_end = m.span()
         value = _number_value(pct, lex)
         if value is None:
             return None
@@ -237,19 +281,29 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
     has_magnitude = mag is not None or num[-1] in lex.magnitude_endings
     if unit is None and not has_magnitude:
         return None  # a bare number: a year, a code, a name (the commonest case: checked first)
+    match_start, match_end = m.span()
     num_start = match_start if pre is None else match_start + len(pre)
-    if _preceded_by(text, num_start, lex.ordinal_before):
+    if _preceded_by(text, num_start, lex.ordinal_before, lex.ordinal_last):
         return None  # 第一, 第三位: an ordinal
     if not _has_digit(num, lex) and not _is_bare_money(num, lex):
         return None  # 万元GDP, 千家万户: positions alone are idioms, not figures
-    if _touches_garbled(text, num_start, match_end, lex):
+    if garbled and _touches_garbled(text, num_start, match_end, lex):
         warnings.append(f"skipped the number '{text[match_start:match_end]}' at {match_start}: it touches garbled characters")
         return None
 
-    unit_key = "" if unit is None else unit.lower() if unit.isascii() else unit
-    kind = lex.unit_kinds.get(unit_key) if unit else None
-    if unit is not None and kind is None:
-        return None
+    unit_key = ""
+    kind = None
+    if unit is not None:
+        # Units are looked up as written (lower-case ASCII and the rest),
+        # and only an ASCII one that misses lower-cased: the same key as
+        # lower-casing every ASCII unit, without its two method calls.
+        unit_key = unit
+        kind = lex.unit_kinds.get(unit)
+        if kind is None and unit.isascii():
+            unit_key = unit.lower()
+            kind = lex.unit_kinds.get(unit_key)
+        if kind is None:
+            return None
     end = match_end
     unit_end = match_end if post is None else match_end - len(post)
     if unit and _blocked(text, unit_end, unit, lex):
@@ -298,7 +352,7 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
     if kind == "count":
         if num in lex.article_numerals and high is None:
             return None  # 一个, 一批: the article "a"
-        if text.startswith(lex.slogan_after, match_end):
+        if _followed_by(text, match_end, lex.slogan_after, lex.slogan_first):
             return None  # 三个代表, 两个维护
         return _build(text, lex, match_start, match_end, pre, inside, post, "count", low, unit, None, end, high=high)
     if kind == "percent" and unit == "成":
@@ -309,7 +363,7 @@ def _interpret(m: re.Match[str], text: str, lex: _Lexicon, warnings: list[str]) 
     if kind == "duration":
         if unit == "年" and _looks_like_year(num):
             return None  # 2023年 is a date
-        if not pre and _preceded_by(text, num_start, lex.period_before_duration):
+        if not pre and _preceded_by(text, num_start, lex.period_before_duration, lex.period_last):
             return None  # 前8个月: a period of the calendar
         return _build(text, lex, match_start, match_end, pre, inside, post, "duration", low, unit, None, end, high=high)
     return _build(text, lex, match_start, match_end, pre, inside, post, kind, low, unit, None, end, high=high)
@@ -353,9 +407,34 @@ def _build(
     return new_quantity(text[start:end], start, end, kind, value, unit, currency, qualifier, value if high is not None else None, high)
 
 
-def _preceded_by(text: str, position: int, words: tuple[str, ...]) -> bool:
+def _preceded_by(text: str, position: int, words: tuple[str, ...], last: tuple[int, ...]) -> bool:
+    """Whether one of ``words`` (at most four characters, ending with the
+    characters ``last``) ends at ``position``. The last character is tested
+    first, as a code point: usually the only test (the slice and the test of
+    every word cost about 600 instructions)."""
+    if position == 0 or not _code_in(ord(text[position - 1]), last):
+        return False
     window = text[max(0, position - 4) : position]
     return window.endswith(words)
+
+
+def _followed_by(text: str, position: int, words: tuple[str, ...], first: tuple[int, ...]) -> bool:
+    """Whether one of ``words`` (starting with the characters ``first``)
+    starts at ``position``. The first character is tested first, as a code
+    point: ``startswith`` with a position is a generic method call (about
+    1,300 instructions)."""
+    if position >= len(text) or not _code_in(ord(text[position]), first):
+        return False
+    return text.startswith(words, position)
+
+
+def _code_in(code: int, codes: tuple[int, ...]) -> bool:
+    """``chr(code) in chars`` for a few characters (``codes``: their code
+    points in ascending order, see :func:`_codes`), with no string made."""
+    for c in codes:
+        if c >= code:
+            return c == code
+    return False
 
 
 def _clause_start(text: str, position: int) -> int:
