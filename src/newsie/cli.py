@@ -274,7 +274,7 @@ def _stdout_bytes() -> IO[bytes]:
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
         return cast("IO[bytes]", _TextSink(sys.stdout))
-    sys.stdout.flush()  # nothing written as text may follow the bytes
+    sys.stdout.flush()  # what was written to it as text comes before the lines
     return cast("IO[bytes]", stream)
 
 
