@@ -207,3 +207,15 @@ def test_lone_surrogate_in_json_escape_is_replaced_not_fatal():
     assert doc.ok, doc.error
     assert "\ufffd" in doc.text and "4099万美元" in [q.text for q in doc.quantities]
     assert any("surrogate" in w for w in doc.warnings)
+
+
+def test_damaged_utf8_html_reads_as_its_replaced_text():
+    # the parser gets the raw bytes only when they decoded strictly; damaged
+    # UTF-8 is parsed from the text with U+FFFD, as read_text would
+    page = "<html><body><h1>长沙招商</h1><p>天心区引进外资4099万美元，签约项目20个。</p></body></html>".encode("utf-8")
+    damaged = page.replace("外资".encode("utf-8"), "外资".encode("utf-8")[:-1])
+    from_bytes = next(read_bytes(damaged, format="html"))
+    from_text = next(read_text(damaged.decode("utf-8", errors="replace"), format="html"))
+    assert from_bytes.meta["encoding"] == "utf-8" and from_bytes.warnings
+    assert from_bytes.text == from_text.text
+    assert "\ufffd" in from_bytes.text
