@@ -398,3 +398,123 @@ def test_count_verbs_worked_examples():
     assert builder._without_count_verbs("新引进重大项目") == "重大项目"  # 新引进, not 新 + 引进
     assert builder._without_count_verbs("共引进、签约项目") == "项目"
     assert builder._without_count_verbs("项目") == "项目"
+
+
+# ------------------------------------------- word lists and scans without regex calls
+
+import re  # noqa: E402
+
+from newsie._prefilter import alternation  # noqa: E402
+from newsie.facts import (  # noqa: E402
+    _BMP,
+    _QUOTE,
+    _CharSet,
+    _end_of_last,
+    _literal_start,
+    _LiteralStarts,
+    _periods_from,
+    _Starts,
+    _Words,
+)
+
+WORDS = ["全市", "我市", "全省", "项目", "项目中", "目标", "标准", "将", "将近", "要", "要求", "中有", "其中"]
+WORD_TEXT = "全市我项目中标准将近要求其中有目标准，。将全省市项目标" + "𠀀"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=WORD_TEXT, max_size=40))
+def test_words_match_as_their_alternation_does(text):
+    words = _Words(WORDS)
+    regex = re.compile(alternation(WORDS))
+    assert words.matches(text) == [(m.start(), m.end(), m.group()) for m in regex.finditer(text)]
+    for position in range(len(text)):
+        for end in range(position, len(text) + 1):
+            m = regex.match(text[:end], position)
+            assert words.longest(text, position, end) == (m.group() if m else None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=WORD_TEXT, max_size=40))
+def test_the_end_of_the_last_word_found_is_that_of_the_last_match(text):
+    regex = re.compile(alternation(WORDS))
+    last = [m.end() for m in regex.finditer(text)]
+    assert _end_of_last(text, regex.findall(text)) == (last[-1] if last else 0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="其中有从分行业看，,。项目中企业；\n！?看中从", max_size=40))
+def test_the_breakdown_scan_finds_what_finditer_finds(text):
+    breakdown = _rules().breakdown
+    assert [m.span() for m in _rules().breakdown_scan.matches(text)] == [m.span() for m in breakdown.finditer(text)]
+
+
+def test_literal_starts_of_patterns():
+    assert _literal_start("项目中[，,]") == "项目中"
+    assert _literal_start("从[^，,。；\n]{1,6}看[，,]") == "从"
+    assert _literal_start("ab?c") == "a"  # b is optional
+    assert _literal_start("a|b") == ""
+    assert _literal_start("(?i)abc") == ""
+    scan = _LiteralStarts(re.compile("a|b"), ["a", ""])  # an empty start: the regex scans
+    assert [m.span() for m in scan.matches("xaby")] == [(1, 2), (2, 3)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30))
+def test_character_tables_agree_with_the_classes(text):
+    chars = _CharSet("，。、𠀀a")
+    starts = _Starts([re.compile(r"\d+"), re.compile("[全我]市"), re.compile("[^x]")])
+    for char in text + "，𠀀x5٣全":
+        assert chars.holds(ord(char)) == (char in "，。、𠀀a")
+        expected = (char.isdecimal() and 1) | (char in "全我" and 2) | 4  # [^x]: its first characters are not worked out
+        assert starts.mask(ord(char)) == expected
+    assert _BMP == 0x10000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="“”《》项目‘’\"'签约。", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_whether_a_window_has_quotes_is_the_regex_search(text, start, end):
+    builder = FactBuilder(text, [], [], None)
+    assert builder._has_quote(start, end) == (_QUOTE.search(text[start:end]) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="其中同时今年以来1至8月全市我市将争取目标力争，、 \u3000项目签约", max_size=24))
+def test_metric_openers_looked_up_are_those_the_regexes_match(text):
+    rules = _rules()
+    builder = FactBuilder(text, [], [], None)
+    for position in range(len(text)):
+        for end in range(position + 1, len(text) + 1):
+            rest = text[position:end]
+            expected = 0
+            for pattern in (rules.openers_long, rules.periods, rules.status_cues, rules.anaphora):
+                m = pattern.match(rest)
+                if m and m.end() > 0 and (pattern is not rules.status_cues or rules.status_kind[m.group()] == "target"):
+                    expected = m.end()
+                    break
+            assert builder._opener_length(position, end) == expected, (rest, position)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=TIME_ALPHABET, max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_remembered_phrase_periods_are_those_found_in_the_text(text, start, stop):
+    start, stop = min(start, len(text)), min(stop, len(text))
+    rules = _rules()
+    remembered = rules.phrase_periods.periods(text, start, stop)
+    assert remembered is not None
+    assert [(a + start, b + start, tier, phrase) for a, b, tier, phrase in remembered] == _periods_from(rules.periods, text, start, stop)
+
+
+def test_a_phrase_followed_by_more_of_a_period_is_read_with_it():
+    # the tagger's phrase is 2023年, the period 2023年以来: the words after the
+    # phrase that a period can hold are part of what is remembered
+    text = "2023年以来，签约项目20个。2023年，签约项目10个。"
+    assert [p[3] for p in FactBuilder(text, [], [], None, time_phrases=[(0, 5), (16, 21)]).periods] == ["2023年以来", "2023年"]
+    assert FactBuilder(text, [], [], None, time_phrases=[(0, 5), (16, 21)]).periods == FactBuilder(text, [], [], None).periods
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="截至目前将近要求争取力争已经回顾去年上年计划投资预计，。", max_size=40))
+def test_status_cues_are_found_where_finditer_finds_them(text):
+    rules = _rules()
+    expected = [(m.start(), m.end(), rules.status_kind[m.group()]) for m in rules.status_cues.finditer(text)]
+    assert FactBuilder(text, [], [], None).cues == expected

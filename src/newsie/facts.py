@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Final
 
 from newsie._construct import new_fact
@@ -35,6 +36,11 @@ from newsie._prefilter import alternation, char_class, dispatched, first_char_cl
 from newsie.model import Fact, Quantity, Region, Threshold
 from newsie.regions import RegionMention
 from newsie.resources import pattern_path
+
+try:  # the parser behind re.compile; private, so without it patterns are scanned as before
+    from re import _parser  # type: ignore[attr-defined]  # (not in every typeshed)
+except ImportError:  # pragma: no cover - other Python versions
+    _parser = None  # type: ignore[assignment]
 
 
 # The patterns use the standard library's ``re``, not ``regex``: most are
@@ -49,23 +55,32 @@ class _Rules:
     classifier_category: dict[str, str]
     unit_category: dict[str, str]
     status_cues: re.Pattern[str]
+    status_words: _Words  # the same words, looked up
     status_kind: dict[str, str]
     quoted_goal_after: tuple[str, ...]
     periods: re.Pattern[str]
+    phrase_periods: _PhrasePeriods
     anaphora: re.Pattern[str]
+    anaphora_words: _Words  # the same words, found in a whole text
     anaphora_level: dict[str, str]
     openers: re.Pattern[str]
     # a character that no clause opener, time phrase, quote or separator holds
-    # (None when that cannot be worked out from the patterns)
+    # (None when that cannot be worked out from the patterns) …
     beyond_openers: re.Pattern[str] | None
+    # … and those characters, tested one at a time (bit 0 of the mask)
+    removable: _Starts | None
     openers_long: re.Pattern[str]
     count_verbs: tuple[str, ...]  # longest first
-    count_verbs_by_start: dict[str, tuple[str, ...]]  # the same, by their first character
+    count_verbs_by_start: dict[int, tuple[str, ...]]  # the same, by the code point of their first character
+    count_verb_starts: _CharSet  # their first characters
     location_verbs: re.Pattern[str]
     not_topic_before: tuple[str, ...]
+    not_topic_before_starts: _CharSet  # their first characters
     list_joiner: re.Pattern[str]
     list_joiner_longest: int  # characters in the longest joiner: more between two mentions is no list
     breakdown: re.Pattern[str]
+    breakdown_starts: _Starts
+    breakdown_scan: _LiteralStarts  # the same, in a whole text
     each_words: tuple[str, ...]
     vague_years: tuple[str, ...]
     whole_years: tuple[str, ...]
@@ -73,16 +88,19 @@ class _Rules:
     trailing_filler: re.Pattern[str]
     continuation: re.Pattern[str]
     filler_words: tuple[str, ...]
-    filler_ends: frozenset[str]  # their last characters
+    filler_ends: _CharSet  # their last characters
     delta_words: tuple[str, ...]
     verb_between: re.Pattern[str]
     named_project: re.Pattern[str]
     project_before: re.Pattern[str]
+    budget_words: tuple[str, ...]
     event_name: re.Pattern[str]
+    event_verbs: tuple[str, ...]
+    event_verb_reach: int  # characters after a time phrase that hold the verb of any event_name match
     respectively: re.Pattern[str]
-    # the metric's openers, in the order they are tried, and which of them can start with a character (see _metric)
-    metric_openers: tuple[re.Pattern[str], ...]
+    # which of the metric's openers can start with a character (see _opener_length)
     metric_opener_starts: _Starts
+    opener_words: _Words  # the clause openers of openers_long
 
 
 def period_alternatives() -> tuple[list[str], list[str]]:
@@ -90,6 +108,16 @@ def period_alternatives() -> tuple[list[str], list[str]]:
     with open(pattern_path("dates.toml"), "rb") as f:
         periods = tomllib.load(f)["periods"]
     return periods["local"], periods["section"]
+
+
+# What may follow a clause opener before the words it opens (besides white space).
+_OPENER_TRAIL: Final = "，,、"
+
+# How many characters may stand between a time phrase and the noun of the
+# event it dates (2023年四季度重大项目集中签约活动), and between that noun and
+# the verb (…活动在…举行).
+_EVENT_NOUN_AFTER: Final = 30
+_EVENT_VERB_AFTER: Final = 20
 
 
 @cache
@@ -110,13 +138,16 @@ def _rules() -> _Rules:
     status_cues = re.compile(alternation(status_kind))
     anaphora = re.compile(alternation(regions))
     # in a metric, one-character openers (在, 另) are part of words: 在谈项目
-    openers_long = re.compile(rf"(?:{alternation(w for w in data['regions']['clause_openers'] if len(w) > 1)})[，,、\s]*")
+    long_openers = [w for w in data["regions"]["clause_openers"] if len(w) > 1]
+    openers_long = re.compile(rf"(?:{alternation(long_openers)})[{_OPENER_TRAIL}\s]*")
     openers = re.compile(rf"^(?:(?:{alternation(data['regions']['clause_openers'])})[，,、\s]*)+")
     # what _strip_openers can take away: a character outside these stays
     removable = [char_class(p.pattern) for p in (openers, periods)]
-    beyond_openers = (
-        None if any(c is None for c in removable) else re.compile("[^" + "".join(c[1:-1] for c in removable if c) + re.escape(_QUOTES) + r"\s，,]")
+    event_nouns, event_verbs = data["events"]["nouns"], data["events"]["verbs"]
+    breakdown = re.compile(
+        "|".join([alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
     )
+    removable_chars = None if any(c is None for c in removable) else "".join(c[1:-1] for c in removable if c) + re.escape(_QUOTES) + r"\s，,"
     return _Rules(
         money_category=money_category,
         count_cues=re.compile(f"(?:{alternation(count_category)})"),
@@ -125,22 +156,30 @@ def _rules() -> _Rules:
         classifier_category=dict(data["count_classifier_category"]),
         unit_category=dict(data["count_unit_category"]),
         status_cues=status_cues,
+        status_words=_Words(status_kind),
         status_kind=status_kind,
         quoted_goal_after=tuple(status["quoted_goal_after"]),
         periods=periods,
+        phrase_periods=_PhrasePeriods(periods, [*local, *section]),
         anaphora=anaphora,
+        anaphora_words=_Words(regions),
         anaphora_level=dict(regions),
         openers=openers,
-        beyond_openers=beyond_openers,
+        beyond_openers=None if removable_chars is None else re.compile(f"[^{removable_chars}]"),
+        removable=None if removable_chars is None else _Starts([re.compile(f"[{removable_chars}]")]),
         openers_long=openers_long,
         count_verbs=tuple(longest_first(data["structure"]["count_verbs"])),
         count_verbs_by_start=_by_first_character(longest_first(data["structure"]["count_verbs"])),
+        count_verb_starts=_CharSet(w[0] for w in data["structure"]["count_verbs"]),
         location_verbs=re.compile(alternation(data["regions"]["project_location_verbs"])),
         not_topic_before=tuple(data["regions"]["not_topic_before"]),
+        not_topic_before_starts=_CharSet(w[0] for w in data["regions"]["not_topic_before"]),
         list_joiner=re.compile(f"(?:{alternation(data['regions']['list_joiners'])})?"),
         list_joiner_longest=max((len(w) for w in data["regions"]["list_joiners"]), default=0),
-        breakdown=re.compile(
-            "|".join([alternation(data["structure"]["breakdown_words"]), *(f"(?:{p})" for p in data["structure"]["breakdown_patterns"])])
+        breakdown=breakdown,
+        breakdown_starts=_Starts([breakdown]),
+        breakdown_scan=_LiteralStarts(
+            breakdown, [*data["structure"]["breakdown_words"], *map(_literal_start, data["structure"]["breakdown_patterns"])]
         ),
         each_words=tuple(data["structure"]["each_words"]),
         vague_years=tuple(wording["vague_periods"]),
@@ -148,7 +187,7 @@ def _rules() -> _Rules:
         named_year=re.compile(wording["named_year"]),
         trailing_filler=re.compile(f"(?:{alternation(wording['count_fillers'])})+$"),
         filler_words=tuple(wording["count_fillers"]),
-        filler_ends=frozenset(word[-1] for word in wording["count_fillers"]),
+        filler_ends=_CharSet(word[-1] for word in wording["count_fillers"]),
         continuation=re.compile(
             rf"(?:{alternation([*wording['count_fillers'], *wording['restatement_words'], *data['regions']['list_joiners']])}|[，,；;\s])*"
         ),
@@ -157,31 +196,244 @@ def _rules() -> _Rules:
         # 的 + a name of 2–40 characters (no punctuation) ending in a project head word
         named_project=re.compile(rf"的([^，,。；;、：:（）()\n]{{2,40}}?(?:{alternation(wording['project_heads'])}))"),
         project_before=re.compile(rf"([^，,。；;、：:（）()\n]{{2,40}}?项目)(?:计划|预计|拟)?(?:{alternation(wording['budget_words'])})$"),
+        budget_words=tuple(wording["budget_words"]),
         event_name=re.compile(
-            rf"[^，,。；;\n]{{0,30}}?(?:{alternation(data['events']['nouns'])})[^，,。；;\n]{{0,20}}?(?:{alternation(data['events']['verbs'])})"
+            rf"[^，,。；;\n]{{0,{_EVENT_NOUN_AFTER}}}?(?:{alternation(event_nouns)})[^，,。；;\n]{{0,{_EVENT_VERB_AFTER}}}?(?:{alternation(event_verbs)})"
         ),
+        event_verbs=tuple(event_verbs),
+        event_verb_reach=_EVENT_NOUN_AFTER + max(map(len, event_nouns)) + _EVENT_VERB_AFTER + max(map(len, event_verbs)),
         respectively=re.compile(alternation(data["structure"]["respectively_words"])),
-        metric_openers=(openers_long, periods, status_cues, anaphora),
         metric_opener_starts=_Starts((openers_long, periods, status_cues, anaphora)),
+        opener_words=_Words(long_openers),
     )
 
 
-def _by_first_character(words: list[str]) -> dict[str, tuple[str, ...]]:
-    """``words`` grouped by their first character, each group in the order given."""
-    groups: dict[str, list[str]] = {}
+def _by_first_character(words: list[str]) -> dict[int, tuple[str, ...]]:
+    """``words`` grouped by the code point of their first character, each group in the order given."""
+    groups: dict[int, list[str]] = {}
     for word in words:
-        groups.setdefault(word[0], []).append(word)
+        groups.setdefault(ord(word[0]), []).append(word)
     return {first: tuple(group) for first, group in groups.items()}
+
+
+class _Words:
+    """A list of plain words, matched as ``re.compile(alternation(words))``
+    matches them (the longest word that starts at a place), without a regex
+    call: at one place (``longest``), or over a whole text (``matches``).
+
+    A regex call costs some 2,000 machine instructions before it reads a
+    character, and a regex scan tests every character of a text against
+    the words' first characters (about 60 instructions a character,
+    measured); ``str.find`` skips to the next place of one character in a
+    fast C loop (a few instructions a character). So over a text each
+    first character is looked for on its own, and at every place found, in
+    text order and past the word found before, the longest word that
+    starts there is taken, as the alternation takes it. Worth it for words
+    with few first characters (全市, 我市 …: four); for many (the status
+    cues), the separate finds cost more than the regex.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        # by first character: the words' lengths, longest first, each with its words
+        # (one slice and one set lookup per length: str.startswith with a
+        # position is a generic method call, several times dearer)
+        self.by_start: dict[int, list[tuple[int, frozenset[str]]]] = {}
+        for code, group in _by_first_character(longest_first(words)).items():
+            lengths = sorted({len(w) for w in group}, reverse=True)
+            self.by_start[code] = [(n, frozenset(w for w in group if len(w) == n)) for n in lengths]
+
+    def longest(self, text: str, position: int, end: int) -> str | None:
+        """The longest word that starts at ``position`` and ends by ``end`` (what
+        the alternation matches there in ``text[:end]``)."""
+        groups = self.by_start.get(ord(text[position]))
+        if groups is not None:
+            for length, words in groups:
+                if position + length <= end:
+                    word = text[position : position + length]
+                    if word in words:
+                        return word
+        return None
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of each match, in order."""
+        places: list[int] = []
+        for code in self.by_start:
+            char = chr(code)
+            position = text.find(char)
+            while position >= 0:
+                places.append(position)
+                position = text.find(char, position + 1)
+        places.sort()
+        found: list[tuple[int, int, str]] = []
+        end = 0  # matches do not overlap: the next starts at or after this
+        for position in places:
+            if position < end:
+                continue
+            for length, words in self.by_start[ord(text[position])]:
+                word = text[position : position + length]
+                if word in words:
+                    end = position + length
+                    found.append((position, end, word))
+                    break
+        return found
+
+
+class _LiteralStarts:
+    """What ``pattern.finditer`` finds in a whole text, for a pattern each of
+    whose matches starts with one of some plain strings (``starts``: 其中,
+    项目中 …): those are found with ``str.find`` (see :class:`_Words`),
+    and the pattern is tried there only, in text order. The whole-text regex
+    scan costs about 60 machine instructions a character; this one a few a
+    character and a match attempt per place found (a handful an article).
+    """
+
+    def __init__(self, pattern: re.Pattern[str], starts: list[str]) -> None:
+        self.pattern = pattern
+        # an empty start would be everywhere: then the regex scans
+        self.starts: list[str] | None = None if "" in starts else sorted(set(starts))
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        if self.starts is None:
+            return list(self.pattern.finditer(text))
+        places: set[int] = set()  # (one string may start another: 其中, 中有)
+        for start in self.starts:
+            position = text.find(start)
+            while position >= 0:
+                places.add(position)
+                position = text.find(start, position + 1)
+        found: list[re.Match[str]] = []
+        end = 0  # matches do not overlap: the next starts at or after this
+        for position in sorted(places):
+            if position < end:
+                continue
+            m = self.pattern.match(text, position)
+            if m is not None:
+                found.append(m)
+                end = m.end()  # (never empty: each match holds its start)
+        return found
+
+
+def _periods_from(periods: re.Pattern[str], text: str, start: int, stop: int) -> list[tuple[int, int, str, str]]:
+    """The periods a scan finds starting at positions start … stop - 1 of
+    ``text`` (the next after the end of one found), as _period_matches gives them."""
+    found = []
+    end = start
+    for position in range(start, stop):
+        if position < end:
+            continue  # inside the period just found
+        m = periods.match(text, position)
+        if m is not None:
+            found.append(_period(m))
+            end = m.end()
+    return found
+
+
+def _period(m: re.Match[str]) -> tuple[int, int, str, str]:
+    """A match of the period pattern as (start, end, tier, phrase)."""
+    return (m.start(), m.end(), "local" if m.group("local") else "section", m.group())
+
+
+class _PhrasePeriods:
+    """The periods inside time phrases, remembered by the phrases' words.
+
+    No period can reach past the first character after a phrase that no
+    period can hold (or the end of the text), nor can an attempt at one
+    tell that character from the end of the text: the periods that start
+    in the phrase are those found in the words up to there, standing
+    alone (the patterns look neither back nor, in lookarounds or anchors,
+    elsewhere: when a part has those, nothing is remembered). Phrases
+    recur across articles (今年以来, 全年 …), so their match attempts, a
+    dozen alternatives each, run once; at most _REMEMBERED phrases are
+    kept, then it starts over.
+    """
+
+    def __init__(self, periods: re.Pattern[str], parts: list[str]) -> None:
+        self.pattern = periods
+        chars = char_class(periods.pattern)
+        looks_around = any(sign in part for part in parts for sign in ("(?=", "(?!", "(?<", "^", "$", "\\b", "\\B", "\\A", "\\Z"))
+        # which characters a period can hold (None: unknown, nothing is remembered)
+        self.held: _Starts | None = None if chars is None or looks_around else _Starts([re.compile(chars)])
+        self.known: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
+
+    def periods(self, text: str, start: int, stop: int) -> list[tuple[int, int, str, str]] | None:
+        """The periods _periods_from finds in [start, stop), their positions
+        less ``start``; None when that cannot be remembered."""
+        held = self.held
+        if held is None:
+            return None
+        reach = stop  # the first character after the phrase that no period holds
+        while reach < len(text) and held.mask(ord(text[reach])):
+            reach += 1
+        words = text[start:reach]
+        key = (words, stop - start)
+        known = self.known.get(key)
+        if known is None:
+            if len(self.known) >= _REMEMBERED:
+                self.known.clear()
+            known = self.known[key] = _periods_from(self.pattern, words, 0, stop - start)
+        return known
+
+
+# Time phrases remembered at most (each a short string and a list or two): the
+# benchmark corpora hold 162 distinct in 1,000 articles, 232 in 11,000.
+_REMEMBERED: Final = 20_000
+
+
+def _literal_start(pattern: str) -> str:
+    """The plain characters every match of ``pattern`` starts with (项目中 of
+    ``项目中[，,]``), read off its parse; "" when there are none or the parser
+    (private to ``re``) is not there."""
+    if _parser is None:
+        return ""
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    start = []
+    for op, argument in parsed:
+        if op is not _parser.LITERAL:
+            break
+        start.append(chr(argument))
+    return "".join(start)
+
+
+# Characters are tested by code point, ``ord(text[i])``, which compiled code
+# reads without making a one-character string, in a table of the Basic
+# Multilingual Plane (bytes indexed by code point: no int object made either,
+# where a set or dictionary lookup makes one, about 150 machine instructions
+# a test). Characters beyond it, rare in news, go to a dictionary or set.
+_BMP: Final = 0x10000
+
+
+class _CharSet:
+    """A set of characters, tested by code point: ``chars.holds(ord(c))``."""
+
+    def __init__(self, chars: Iterable[str]) -> None:
+        codes = {ord(c) for c in chars}
+        table = bytearray(_BMP)
+        for code in codes:
+            if code < _BMP:
+                table[code] = 1
+        self.table = bytes(table)
+        self.beyond = frozenset(code for code in codes if code >= _BMP)
+
+    def holds(self, code: int) -> bool:
+        return self.table[code] != 0 if code < _BMP else code in self.beyond
 
 
 class _Starts:
     """Which of some patterns can match at a character: bit i of
-    ``mask(char)`` is set when pattern i can start with ``char`` (its
-    first-character class holds it, or that class is unknown).
+    ``mask(code)`` is set when pattern i can start with the character of
+    code point ``code`` (its first-character class holds it, or that class
+    is unknown).
 
-    Worked out once per character and remembered: a dictionary lookup
-    instead of a regex call for every opener tried in every metric (about
-    3 % of the facts stage's instructions, measured with callgrind).
+    A table lookup (see _CharSet) instead of a regex call for every opener
+    tried in every metric (about 3 % of the facts stage's instructions,
+    measured with callgrind). The table is filled once, by a scan of each
+    class over the whole plane (a few milliseconds); characters beyond it
+    are worked out when met.
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
@@ -189,29 +441,51 @@ class _Starts:
         for pattern in patterns:
             first = first_char_class(pattern.pattern)
             self.classes.append(re.compile(first) if first is not None else None)
-        self.known: dict[str, int] = {}
+        if len(self.classes) > 8:
+            raise ValueError("a _Starts mask is one byte: at most 8 patterns")
+        table = bytearray(_BMP)
+        for bit, chars in enumerate(self.classes):
+            if chars is None:
+                for code in range(_BMP):
+                    table[code] |= 1 << bit
+            else:
+                for m in chars.finditer(_plane()):
+                    table[m.start()] |= 1 << bit
+        self.table = bytes(table)
+        self.beyond: dict[int, int] = {}
 
-    def mask(self, char: str) -> int:
-        known = self.known.get(char)
+    def mask(self, code: int) -> int:
+        if code < _BMP:
+            return self.table[code]
+        known = self.beyond.get(code)
         if known is None:
             known = 0
             for bit, first in enumerate(self.classes):
-                if first is None or first.match(char) is not None:
+                if first is None or first.match(chr(code)) is not None:
                     known |= 1 << bit
-            self.known[char] = known
+            self.beyond[code] = known
         return known
 
 
-# Boundaries, from strongest to weakest.
-_SENTENCE_END: Final = "。！？!?\n"
-_SEGMENT_MARKS: Final = "；;"
-_CLAUSE_MARKS: Final = "，,：:（）()"
-_ITEM_MARKS: Final = "、"
+@cache
+def _plane() -> str:
+    """Every character of the Basic Multilingual Plane, at its code point."""
+    return "".join(map(chr, range(_BMP)))
+
+
+# Boundaries, from strongest to weakest. (Tuples of one-character strings:
+# looping over a str makes a new string of each of its characters, whose hash
+# is then computed anew for a dictionary lookup.)
+_SENTENCE_END: Final = tuple("。！？!?\n")
+_SEGMENT_MARKS: Final = tuple("；;")
+_CLAUSE_MARKS: Final = tuple("，,：:（）()")
+_ITEM_MARKS: Final = tuple("、")
 _ITEM_END: Final = _SENTENCE_END + _SEGMENT_MARKS + _CLAUSE_MARKS + _ITEM_MARKS
+_ITEM_ENDS: Final = _CharSet(_ITEM_END)
 # Where one peer's clauses end (湘江新区…，浏阳…: a segment's end or these);
 # where a 其中 breakdown ends (a sentence's or segment's end, or these).
-_PEER_MARKS: Final = "，,"
-_BRACKET_CLOSE: Final = "）)"
+_PEER_MARKS: Final = tuple("，,")
+_BRACKET_CLOSE: Final = tuple("）)")
 # How far after a count its noun may end (9个亿元以上重大产业项目).
 _NOUN_AFTER_REACH: Final = 10
 _QUOTES: Final = "“”‘’\"'《》「」"
@@ -256,11 +530,7 @@ class _Boundaries:
         self.text = text
         by_char: dict[str, list[int]] = {}
         for char in _ITEM_END:
-            found = []
-            position = text.find(char)
-            while position >= 0:
-                found.append(position)
-                position = text.find(char, position + 1)
+            found = _places(text, char)
             if found:
                 by_char[char] = found
         # each set is a smaller one plus a few characters (the same list when none occurs)
@@ -289,7 +559,17 @@ class _Boundaries:
         return positions[k] if k < len(positions) and positions[k] < stop else stop
 
 
-def _with(positions: list[int], by_char: dict[str, list[int]], chars: str) -> list[int]:
+def _places(text: str, char: str) -> list[int]:
+    """Where ``char`` stands in ``text``, in order."""
+    found = []
+    position = text.find(char)
+    while position >= 0:
+        found.append(position)
+        position = text.find(char, position + 1)
+    return found
+
+
+def _with(positions: list[int], by_char: dict[str, list[int]], chars: tuple[str, ...]) -> list[int]:
     """``positions`` and those of ``chars``, in order (``positions`` itself
     when none of ``chars`` occurs: the lists are never changed)."""
     merged: list[int] | None = None
@@ -326,6 +606,10 @@ class FactBuilder:
         self.time_phrases = time_phrases
         self.rules = _rules()
         self.bounds = _Boundaries(text)
+        # where quotation and title marks stand: whether a figure's window has
+        # some is a bisection, not a regex call per figure (quote characters
+        # are rare and quick for str.find to skip to)
+        self.quote_places = sorted(place for char in _QUOTES for place in _places(text, char))
         self.paragraph_starts = _line_starts(text)
         self._breakdown_paragraphs: dict[int, bool] = {}
         # 梳理了17条产业链…客商清单1354家: a count ends the wording of the next one.
@@ -345,11 +629,15 @@ class FactBuilder:
         self.period_topics = [self._topic_at(p[0], self._paragraph_of(p[0]))[0] for p in self.periods]
         self._topic_segments = [-1] * len(self.topics)
         self._item_starts = [-1] * len(quantities)
-        # target/actual cue words, found once: (start, end, kind)
+        self._verbs_asked = self._verbs_stripped = ""  # the last words _without_count_verbs was given, and its answer
+        # target/actual cue words, found once: (start, end, kind). findall makes
+        # no match objects; each word's place follows (see _end_of_last)
         self.cues: list[tuple[int, int, str]] = []
-        for m in self.rules.status_cues.finditer(text):
-            cue_start, cue_end = m.span()
-            self.cues.append((cue_start, cue_end, self.rules.status_kind[m.group()]))
+        cue_end = 0
+        for word in self.rules.status_cues.findall(text):
+            cue_start = text.find(word, cue_end)
+            cue_end = cue_start + len(word)
+            self.cues.append((cue_start, cue_end, self.rules.status_kind[word]))
         self.cue_starts = [c[0] for c in self.cues]
         self.period_starts = [p[0] for p in self.periods]
 
@@ -360,13 +648,12 @@ class FactBuilder:
         found: list[tuple[int, int, Region | None, str | None]] = [(m.start, m.end, m.region, None) for m in mentions]
         taken = sorted((start, end) for start, end, _region, _level in found)
         starts = [t[0] for t in taken]
-        for m in self.rules.anaphora.finditer(self.text):
-            start, end = m.span()
+        for start, end, word in self.rules.anaphora_words.matches(self.text):
             k = bisect_right(starts, start) - 1
             clashes = (k >= 0 and taken[k][1] > start) or (k + 1 < len(taken) and taken[k + 1][0] < end)
             if not clashes:
-                found.append((start, end, None, self.rules.anaphora_level[m.group()]))
-        found.sort(key=lambda item: item[0])
+                found.append((start, end, None, self.rules.anaphora_level[word]))
+        found.sort(key=_FIRST)  # (a C key function: a compiled lambda is a call per item)
         return found
 
     def _title_region(self) -> Region | None:
@@ -408,7 +695,7 @@ class FactBuilder:
             ):
                 group.append(mentions[j])
                 j += 1
-            if text.startswith(self.rules.not_topic_before, group[-1][1]):
+            if self._followed_by_not_topic_word(group[-1][1]):
                 i = j
                 continue  # 南京日报讯, 香港一家企业: not what the clause is about
             chained = all(text[a[1] : b[0]] == "" for a, b in zip(group, group[1:]))
@@ -426,14 +713,28 @@ class FactBuilder:
             i = j
         return topics
 
+    def _followed_by_not_topic_word(self, position: int) -> bool:
+        """Whether one of not_topic_before starts at ``position``. (startswith
+        over the list is a generic call that tries every word; most mentions
+        are followed by a character none of them starts with.)"""
+        text = self.text
+        return (
+            position < len(text)
+            and self.rules.not_topic_before_starts.holds(ord(text[position]))
+            and text.startswith(self.rules.not_topic_before, position)
+        )
+
     def _opens_clause(self, lead: str) -> bool:
         """Whether only openers, time phrases and punctuation stand before a
         mention in its clause (``_strip_openers`` leaves nothing)."""
         if not lead:
             return True  # the mention opens its clause: most do
-        beyond = self.rules.beyond_openers
-        if beyond is not None and beyond.search(lead) is not None:
-            return False  # a character that stays: the quick answer for most mentions
+        beyond, removable = self.rules.beyond_openers, self.rules.removable
+        if beyond is not None and removable is not None:
+            # a character that stays: the quick answer for most mentions, most
+            # often the one right before the mention (no regex call for that)
+            if not removable.mask(ord(lead[-1])) or beyond.search(lead) is not None:
+                return False
         return not self._strip_openers(lead)
 
     def _strip_openers(self, lead: str) -> str:
@@ -477,46 +778,68 @@ class FactBuilder:
 
     def _periods(self) -> list[tuple[int, int, str, str]]:
         found = []
-        for m in self._period_matches():
-            start, end = m.span()
+        for period in self._period_matches():
+            start, end = period[0], period[1]
             if start < self.body_start:
                 continue  # the headline sums the article up; its phrases govern nothing
-            if self.rules.event_name.match(self.text, end):
+            if self._names_event(end):
                 continue  # 2023年四季度重大项目集中签约活动…举行: the event's date
-            tier = "local" if m.group("local") else "section"
-            found.append((start, end, tier, m.group()))
+            found.append(period)
         return found
 
-    def _period_matches(self) -> list[re.Match[str]]:
-        """What ``periods.finditer`` finds, looked for only inside the time
-        phrases the tagger found, when it gave them.
+    def _names_event(self, position: int) -> bool:
+        """Whether an event's name and verb follow ``position`` (event_name).
+        Most time phrases have no event verb in reach: a few ``in`` tests
+        answer for them, not the regex (about 5,000 instructions a call)."""
+        rules = self.rules
+        reach = self.text[position : position + rules.event_verb_reach]
+        return any(verb in reach for verb in rules.event_verbs) and rules.event_name.match(self.text, position) is not None
+
+    def _period_matches(self) -> list[tuple[int, int, str, str]]:
+        """What ``periods.finditer`` finds, as (start, end, tier, phrase),
+        looked for only inside the time phrases the tagger found, when it
+        gave them.
 
         Every period pattern is also a DATE pattern, so wherever a period
         can match, the DATE scan either matched there or was inside a match
         of its own: trying the positions of the DATE matches, in order,
         finds the same periods as a scan of the whole text, for far less
         work.
+
+        A match there costs several thousand machine instructions (a dozen
+        alternatives, most behind an optional year), and the time phrases
+        of news are few (今年以来, 全年, 前三季度 …): their periods depend on
+        their words (and the few after them that a period could hold), and
+        are remembered by them (``_PhrasePeriods``).
         """
+        text = self.text
         if self.time_phrases is None:
-            return list(self.rules.periods.finditer(self.text))
-        found: list[re.Match[str]] = []
+            return [_period(m) for m in self.rules.periods.finditer(text)]
+        found: list[tuple[int, int, str, str]] = []
         end = 0
-        match = self.rules.periods.match
+        remembered = self.rules.phrase_periods
         for start, stop in self.time_phrases:
-            for position in range(max(start, end), stop):
-                if position < end:
-                    continue  # inside the period just found
-                m = match(self.text, position)
-                if m is not None:
-                    found.append(m)
-                    end = m.end()
+            start = max(start, end)  # (after the period just found)
+            if start >= stop:
+                continue
+            in_phrase = remembered.periods(text, start, stop)
+            if in_phrase is None:
+                in_phrase = _periods_from(self.rules.periods, text, start, stop)
+                found.extend(in_phrase)
+            else:
+                for period_start, period_end, tier, phrase in in_phrase:
+                    found.append((start + period_start, start + period_end, tier, phrase))
+            if in_phrase:
+                end = found[-1][1]
         return found
 
     def _opens_breakdown(self, paragraph: int) -> bool:
         """Whether the paragraph starting at ``paragraph`` opens with 其中，(memoized: asked per figure)."""
         known = self._breakdown_paragraphs.get(paragraph)
         if known is None:
-            opener = self.rules.breakdown.match(self.text, paragraph)
+            # most paragraphs open with a character no breakdown starts with: no regex call for them
+            can_open = paragraph < len(self.text) and self.rules.breakdown_starts.mask(ord(self.text[paragraph])) != 0
+            opener = self.rules.breakdown.match(self.text, paragraph) if can_open else None
             known = self._breakdown_paragraphs[paragraph] = opener is not None and self.text[opener.end() : opener.end() + 1] in ("，", ",")
         return known
 
@@ -594,14 +917,21 @@ class FactBuilder:
             window = text[item_start:start]
             named_project = None
             if kind == "money":
-                # (the patterns need 的 right after the amount, and 项目 before it: a test of the string first)
+                # (the patterns need 的 right after the amount, or 项目 and a budget
+                # word at the end of its window, which never ends with a line break,
+                # an item boundary: string tests first, each regex costs thousands
+                # of instructions)
                 after = self.rules.named_project.match(text, end) if text.startswith("的", end) else None
                 if after:
                     if q.qualifier in ("at_least", "more_than", "at_most", "less_than"):
                         continue  # 10亿元及以上的产业项目: a size class, not a figure
                     named_project = after.group(1)
                 else:
-                    before = self.rules.project_before.search(window) if "项目" in window else None
+                    before = (
+                        self.rules.project_before.search(window)
+                        if "项目" in window and window.endswith(self.rules.budget_words)
+                        else None
+                    )
                     if before:
                         named_project = self._clean_name(before.group(1))
             # asked by several rules below: found once per figure
@@ -619,7 +949,7 @@ class FactBuilder:
                 if located is not None:
                     regions = [located]
             # the metric and subject are words of the window: without quotes when it has none
-            quoted = _QUOTE.search(window) is not None
+            quoted = self._has_quote(item_start, start)
             category = self._category(q, window, quoted, sentence_start, facts)
             metric = self._metric(item_start, start, q)
             threshold = None
@@ -636,12 +966,17 @@ class FactBuilder:
         self._link_breakdowns(facts)
         return facts
 
+    def _has_quote(self, start: int, end: int) -> bool:
+        """Whether a quotation or title mark stands in [start, end)."""
+        k = bisect_left(self.quote_places, start)
+        return k < len(self.quote_places) and self.quote_places[k] < end
+
     def _item_region(self, item_start: int, figure_start: int, figure_end: int) -> Region | None:
         """The place a list item names and nothing else before its figure, the
         figure ending the item (签约金额48亿元、白云区32亿元): that item's place,
         whatever the clause's topic. (深圳4个招引工作专班 is not: the place
         describes the noun after the count.)"""
-        if figure_end < len(self.text) and self.text[figure_end] not in _ITEM_END:
+        if figure_end < len(self.text) and not _ITEM_ENDS.holds(ord(self.text[figure_end])):
             return None
         k = bisect_left(self.mention_starts, item_start)
         if k == len(self.mentions):
@@ -706,7 +1041,7 @@ class FactBuilder:
                 # 在谈的9个亿元以上项目: the size class right after the count, a noun after it
                 after = self._size_class_after(ends[index])
                 size_end = ends[after] if after is not None else len(self.text)
-                if after is not None and size_end < len(self.text) and self.text[size_end] not in _ITEM_END:
+                if after is not None and size_end < len(self.text) and not _ITEM_ENDS.holds(ord(self.text[size_end])):
                     found[index] = after
         return found
 
@@ -731,11 +1066,13 @@ class FactBuilder:
         head = self._head(window, quoted)
         if head.endswith(self.rules.delta_words):
             return "other"  # 同比增加11个: a change, not a stock
-        nearest = None
-        for m in rules.count_cues.finditer(head):
-            nearest = m  # the nearest is the last found (see money above)
-        if nearest is not None and nearest.end() >= len(head) - 1:
-            return rules.count_category[nearest.group()]  # the counted noun is right before the count
+        # the nearest is the last found (see money above); findall makes no
+        # match objects, and where the last cue ends follows from the words
+        cues = rules.count_cues.findall(head)
+        nearest = cues[-1] if cues else None
+        nearest_end = _end_of_last(head, cues)
+        if nearest is not None and nearest_end >= len(head) - 1:
+            return rules.count_category[nearest]  # the counted noun is right before the count
         after = self._noun_after(q)
         if after is not None:
             return after
@@ -751,7 +1088,7 @@ class FactBuilder:
             cue = rules.count_cues.match(following)
             if cue:
                 return rules.count_category[cue.group()]
-        if nearest is not None and rules.count_category[nearest.group()] == "projects" and nearest.end() >= len(head) - 4:
+        if nearest is not None and rules.count_category[nearest] == "projects" and nearest_end >= len(head) - 4:
             return "projects"
         return "other"
 
@@ -805,7 +1142,7 @@ class FactBuilder:
         if m is None or self.rules.verb_between.search(self.text, position, m.start()):
             return None
         # the cue must end the noun: 12个产业链招商小分队 counts teams, not 招商
-        if m.end() < len(self.text) and self.text[m.end()] not in _ITEM_END and not self.rules.verb_between.match(self.text, m.end()):
+        if m.end() < len(self.text) and not _ITEM_ENDS.holds(ord(self.text[m.end()])) and not self.rules.verb_between.match(self.text, m.end()):
             return None
         return self.rules.count_category[m.group()]
 
@@ -828,26 +1165,33 @@ class FactBuilder:
         return self._without_fillers((window.translate(_NO_QUOTES) if quoted else window).strip())
 
     # The two helpers below run for every figure. The commonest case, no word
-    # of the list, is answered by one set (dict) lookup of the last (first)
-    # character, and only then by endswith over the whole list (startswith over
-    # the verbs that start with that character).
+    # of the list, is answered by a table lookup of the last (first)
+    # character (see _CharSet), and only then by endswith over the whole list
+    # (startswith over the verbs that start with that character).
     def _without_fillers(self, words: str) -> str:
         """``words`` without the filler words (共, 达 …) at its end."""
-        if words and words[-1] in self.rules.filler_ends and words.endswith(self.rules.filler_words):
+        if words and self.rules.filler_ends.holds(ord(words[-1])) and words.endswith(self.rules.filler_words):
             return self.rules.trailing_filler.sub("", words)
         return words
 
     def _without_count_verbs(self, words: str) -> str:
         """``words`` without the verbs (新引进, 签约 …) that open it."""
-        by_start = self.rules.count_verbs_by_start
+        if words is self._verbs_asked:
+            return self._verbs_stripped  # a count's metric is asked twice: has it a noun, then its subject
+        self._verbs_asked = words
+        starts, by_start = self.rules.count_verb_starts, self.rules.count_verbs_by_start
         while words:
-            verbs = by_start.get(words[0])
-            if verbs is None or not words.startswith(verbs):
+            code = ord(words[0])
+            if not starts.holds(code):
+                break
+            verbs = by_start[code]
+            if not words.startswith(verbs):
                 break
             for verb in verbs:  # the longest that opens the words, as often as one does
                 if words.startswith(verb):
                     words = words[len(verb) :]
                     break
+        self._verbs_stripped = words
         return words
 
     def _metric(self, start: int, end: int, q: Quantity) -> str | None:
@@ -855,17 +1199,7 @@ class FactBuilder:
         figure, without the region, time phrase and target cue that open it."""
         position = start
         while position < end:
-            step = 0
-            can_start = self.rules.metric_opener_starts.mask(self.text[position])
-            if can_start:
-                rest = self.text[position:end]
-                for bit, pattern in enumerate(self.rules.metric_openers):
-                    if not can_start & (1 << bit):
-                        continue  # cannot start with this character: no match
-                    m = pattern.match(rest)
-                    if m and m.end() > 0 and (pattern is not self.rules.status_cues or self.rules.status_kind[m.group()] == "target"):
-                        step = m.end()
-                        break
+            step = self._opener_length(position, end)
             if not step:
                 mention_end = self.mention_ends_at.get(position)
                 if mention_end:
@@ -878,6 +1212,36 @@ class FactBuilder:
             following = self._following_noun(q.end)
             metric = (metric + following) if following else metric
         return metric or None
+
+    def _opener_length(self, position: int, end: int) -> int:
+        """How much of text[position:end] the first of the metric's openers that
+        matches there takes (0: none). In their order: a clause opener and the
+        commas after it (openers_long), a time phrase, a target cue, a word
+        for the article's place (全市 …). The word lists are looked up, not
+        matched by their regexes: a regex call costs some 2,000 machine
+        instructions, and these are tried at most positions of a metric."""
+        rules, text = self.rules, self.text
+        can_start = rules.metric_opener_starts.mask(ord(text[position]))  # bits in the order above
+        if can_start & 1:
+            word = rules.opener_words.longest(text, position, end)
+            if word is not None:
+                after = position + len(word)
+                while after < end and (text[after] in _OPENER_TRAIL or text[after].isspace()):  # (re's \s is isspace)
+                    after += 1
+                return after - position
+        if can_start & 2:
+            m = rules.periods.match(text, position, end)
+            if m is not None and m.end() > position:
+                return m.end() - position
+        if can_start & 4:
+            word = rules.status_words.longest(text, position, end)
+            if word is not None and rules.status_kind[word] == "target":
+                return len(word)
+        if can_start & 8:
+            word = rules.anaphora_words.longest(text, position, end)
+            if word is not None:
+                return len(word)
+        return 0
 
     def _subject(self, metric: str | None, threshold: Quantity | None, quoted: bool) -> str | None:
         """For a count, the thing counted: the metric without its leading verb
@@ -955,20 +1319,21 @@ class FactBuilder:
         text = self.text
         fact_quantities = [f.quantity for f in facts]
         fact_starts = [self.quantity_starts[i] for i in fact_quantities]
-        for m in self.rules.breakdown.finditer(text):
-            scope_start = m.start()
-            standalone = m.group().endswith(("，", ",")) or text[m.end() : m.end() + 1] in ("，", ",")
-            scope_end = self.bounds.after(m.end(), self.bounds.sentence_or_bracket if standalone else self.bounds.segment_or_bracket)
+        for m in self.rules.breakdown_scan.matches(text):
+            scope_start, opener_end = m.span()
+            # ends with a comma, or one follows (matches are never empty)
+            standalone = text[opener_end - 1] in "，," or text[opener_end : opener_end + 1] in ("，", ",")
+            scope_end = self.bounds.after(opener_end, self.bounds.sentence_or_bracket if standalone else self.bounds.segment_or_bracket)
             k = bisect_right(self.topic_starts, scope_start)
             if k < len(self.topics) and self.topics[k].start < scope_end:
                 scope_end = self.topics[k].start
-            children = list(range(bisect_right(fact_starts, scope_start), bisect_left(fact_starts, scope_end)))
-            if not children:
+            first_child, after_children = bisect_right(fact_starts, scope_start), bisect_left(fact_starts, scope_end)
+            if first_child >= after_children:
                 continue
             paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, scope_start) - 1]
             if text[paragraph:scope_start].strip(" 　") == "" and paragraph > 0:
                 paragraph = self.paragraph_starts[bisect_right(self.paragraph_starts, paragraph - 1) - 1]
-            for child in children:
+            for child in range(first_child, after_children):
                 fact = facts[child]
                 kind = self.quantity_kinds[fact_quantities[child]]
                 for candidate in range(child - 1, max(-1, child - 200), -1):
@@ -1012,6 +1377,17 @@ def bisect_right(a: list[int], x: int) -> int:
     return lo
 
 
+def _end_of_last(text: str, words: list[str]) -> int:
+    """Where the last of ``words`` ends in ``text``, ``words`` being what
+    ``findall`` gave for an alternation of plain words: each match is the
+    first occurrence of its word after the match before (at an earlier
+    occurrence the alternation would have matched first). 0 when none."""
+    end = 0
+    for word in words:
+        end = text.find(word, end) + len(word)
+    return end
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     i = text.find("\n")
@@ -1020,6 +1396,8 @@ def _line_starts(text: str) -> list[int]:
         i = text.find("\n", i + 1)
     return starts
 
+
+_FIRST: Final = itemgetter(0)
 
 _LEVEL_RANK: Final = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 5}
 
