@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import tomllib
 
-from newsie.normalize import detect_script, is_pinyin_syllable, normalize
+import pytest
+import regex
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from newsie.normalize import _code_points, _Mapped, _remove_pinyin, _rules, detect_script, is_pinyin_syllable, normalize
+from newsie.resources import pattern_path
 
 CASES = [
     # pinyin annotations after Han characters go, in ASCII or full-width parentheses
@@ -101,8 +108,73 @@ def test_lone_surrogates_become_replacement_characters_one_for_one():
     assert n.text == "签约\ufffd项目20个，\ufffd总投资"
     assert n.offsets[:-1] == list(range(len(source)))  # one for one: offsets unchanged
     assert any("2 lone surrogate code points" in w for w in n.warnings)
+    assert n.script == "simplified"
     n.text.encode("utf-8")  # what the output needs
 
 
 def test_no_surrogate_warning_for_clean_text():
     assert not any("surrogate" in w for w in normalize("签约项目20个").warnings)
+
+
+with open(pattern_path("normalize.toml"), "rb") as f:
+    NORMALIZE_TOML = tomllib.load(f)
+
+
+def test_han_ranges_are_the_han_script():
+    han_class = re.compile("[" + "".join(_code_points(r) for r in NORMALIZE_TOML["han"]) + "]")
+    everything = "".join(map(chr, range(0x110000)))
+    assert han_class.findall(everything) == regex.findall(r"\p{Han}", everything)
+
+
+def _remove_pinyin_by_definition(text: str) -> tuple[str, list[int]]:
+    """Each letter run in either kind of parentheses, right after a Han
+    character in ``text``, that is one pinyin syllable, taken out."""
+    word = f"[a-zü{''.join(NORMALIZE_TOML['pinyin_tone_marks'])}]{{1,6}}[1-5]?"
+    candidates = regex.finditer(rf"(?<=\p{{Han}})(?:\(({word})\)|（({word})）)", text)
+    kept = set(range(len(text) + 1))
+    for m in candidates:
+        if is_pinyin_syllable(m.group(1) or m.group(2)):
+            kept -= set(range(m.start(), m.end()))
+    return "".join(text[i] for i in sorted(kept) if i < len(text)), sorted(kept)
+
+
+PINYIN_SOUP = st.lists(
+    st.sampled_from(["經", "濟", "〇", "a", "长", "(", ")", "（", "）", "jīng", "jì", "zhuàng", "lüè", "ế", "ng", "gdp", "hunan", "xiang", "4", "7", " ", "\n"])
+    | st.sampled_from(["經(jīng)", "濟（jì）", "长(zhang3)", "〇（líng）", "湖(hunan)", "经（gdp）"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PINYIN_SOUP)
+@example("漢(hàn)（hàn）經（jīng）(jīng)")  # both kinds; an annotation right after another is none
+def test_pinyin_removal_is_what_the_definition_says(text):
+    mapped = _Mapped(text)
+    _remove_pinyin(mapped, _rules())
+    assert (mapped.text, mapped.offsets) == _remove_pinyin_by_definition(text)
+
+
+def _edit_by_definition(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+    pieces, offsets, last = [], [], 0
+    for start, end, replacement in edits:
+        pieces += [text[last:start], replacement]
+        offsets += list(range(last, start)) + [start] * len(replacement)
+        last = end
+    return "".join(pieces) + text[last:], offsets + list(range(last, len(text) + 1))
+
+
+@st.composite
+def _text_and_edits(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, str]]]:
+    text = draw(st.text(alphabet="ab \n", max_size=20))
+    bounds = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    edits = [(start, end, draw(st.sampled_from(["", "x", "yz"]))) for start, end in zip(bounds[::2], bounds[1::2])]
+    return text, edits
+
+
+@settings(max_examples=300, deadline=None)
+@given(_text_and_edits())
+def test_edits_are_what_the_definition_says(text_and_edits):
+    text, edits = text_and_edits
+    mapped = _Mapped(text)
+    mapped.edit(edits)
+    assert (mapped.text, mapped.offsets) == _edit_by_definition(text, edits)

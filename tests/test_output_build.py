@@ -4,9 +4,13 @@ two places of one result (callers mutate them)."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
-from newsie.model import Document, Entity, Fact, Quantity, Region
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsie.model import Document, Entity, Fact, Quantity, Region, number
 
 CHANGSHA = Region("长沙市", "430100", "city", ("湖南省", "长沙市"))
 
@@ -44,3 +48,15 @@ def test_quantity_numbers_are_ints_when_whole():
     q = _doc([]).to_dict()["quantities"]
     assert (q[0]["value"], type(q[0]["value"])) == (250000000, int)
     assert (q[1]["value"], q[1]["low"], q[1]["high"]) == (0.5, None, None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False) | st.integers(-(10**20), 10**20).map(Decimal))
+def test_number_is_what_comparing_with_the_integral_value_gives(value):
+    expected = int(value) if value == value.to_integral_value() else float(value)
+    got = number(value)
+    assert (got, type(got)) == (expected, type(expected))
+
+
+def test_number_of_nan_is_a_float_nan():
+    assert math.isnan(number(Decimal("NaN")))

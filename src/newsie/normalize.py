@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 import opencc
 import regex
@@ -65,7 +65,8 @@ def _identity_offsets(n: int) -> list[int]:
 
 
 class _Mapped:
-    """A string and its source offsets, edited together."""
+    """A string and its source offsets, edited together (``offsets`` is a
+    list of its own, changed in place)."""
 
     __slots__ = ("text", "offsets")
 
@@ -89,6 +90,11 @@ class _Mapped:
         Replacement characters map to the source of the first replaced character.
         """
         if not edits:
+            return
+        if len(edits) == 1:  # in place: the offsets after the edit move down, not copied one by one
+            start, end, replacement = edits[0]
+            self.offsets[start:end] = [self.offsets[start]] * len(replacement)
+            self.text = self.text[:start] + replacement + self.text[end:]
             return
         pieces: list[str] = []
         offsets: list[int] = []
@@ -116,7 +122,9 @@ class _Rules:
     fullwidth_keys: re.Pattern[str]
     rewritten_chars: str
     rewritten_keys: re.Pattern[str]
-    pinyin_annotations: tuple[re.Pattern[str], ...]
+    pinyin_in_parentheses: re.Pattern[str]
+    pinyin_in_fullwidth_parentheses: re.Pattern[str]
+    pinyin_in_either_parentheses: re.Pattern[str]
     pinyin_syllable: regex.Pattern[str]
     tone_table: dict[int, str]
     trailing_boilerplate: tuple[regex.Pattern[str], ...]
@@ -134,12 +142,17 @@ def _rules() -> _Rules:
     fullwidth.update({cp: chr(cp - 0xFEE0) for cp in range(ord("ａ"), ord("ｚ") + 1)})
     fullwidth.update({ord(c): chr(ord(c) - 0xFEE0) for c in data["fullwidth_number_punct"]})
     tone_letters = "".join(data["pinyin_tone_marks"])
-    # A parenthesized run of pinyin letters; it is an annotation if a Han
-    # character comes before and the run has the syllable shape below. One
-    # pattern per kind of parenthesis: a search for a pattern that starts
-    # with one literal character skips ahead at C speed.
+    # A parenthesized run of pinyin letters after a Han character: an
+    # annotation if the run has the syllable shape below. The group makes
+    # split return the runs along with the text between them. The Han
+    # character is looked behind from the parenthesis, so that a pattern
+    # starts with one literal character: a search for it skips ahead at C
+    # speed, where the pattern for either kind of parenthesis is tried
+    # character by character.
+    han = "".join(_code_points(r) for r in data["han"])
     word = r"[a-zü" + tone_letters + r"]{1,6}[1-5]?"
-    pinyin_annotations = (re.compile(r"\(" + word + r"\)"), re.compile("（" + word + "）"))
+    in_parentheses = rf"\((?<=[{han}]\(){word}\)"
+    in_fullwidth_parentheses = f"（(?<=[{han}]（){word}）"
     initials = "|".join(sorted(data["pinyin_initials"], key=len, reverse=True))
     finals = "|".join(sorted(data["pinyin_finals"], key=len, reverse=True))
     syllable = regex.compile(rf"(?:{initials})?(?:{finals})[1-5]?")
@@ -154,12 +167,19 @@ def _rules() -> _Rules:
         fullwidth_keys=_class_of(map(chr, fullwidth)),
         rewritten_chars=rewritten_chars,
         rewritten_keys=_class_of(rewritten_chars),
-        pinyin_annotations=pinyin_annotations,
+        pinyin_in_parentheses=re.compile(f"({in_parentheses})"),
+        pinyin_in_fullwidth_parentheses=re.compile(f"({in_fullwidth_parentheses})"),
+        pinyin_in_either_parentheses=re.compile(f"({in_parentheses}|{in_fullwidth_parentheses})"),
         pinyin_syllable=syllable,
         tone_table=tone_table,
         trailing_boilerplate=tuple(regex.compile(p) for p in boiler["patterns"]),
         search_last_chars=int(boiler["search_last_chars"]),
     )
+
+
+def _code_points(hex_range: str) -> str:
+    """``"4E00-9FFF"`` as the class piece ``"一-鿿"``."""
+    return "-".join(chr(int(cp, 16)) for cp in hex_range.split("-"))
 
 
 def _class_of(chars: Iterable[str]) -> re.Pattern[str]:
@@ -210,9 +230,10 @@ def _script_chars() -> tuple[str, str]:
 
 
 @cache
-def _rewritten_or_traditional() -> re.Pattern[str]:
-    """Any character that the first steps rewrite, or a traditional-only one."""
-    return _class_of(_rules().rewritten_chars + _script_chars()[0])
+def _surrogate_rewritten_or_traditional() -> re.Pattern[str]:
+    """A lone surrogate, a character that the first steps rewrite, or a traditional-only one."""
+    chars = _rules().rewritten_chars + _script_chars()[0]
+    return re.compile("[" + _SURROGATES + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
 def detect_script(text: str) -> str:
@@ -260,15 +281,15 @@ def normalize(source: str) -> NormalizedText:
     """
     rules = _rules()
     warnings: list[str] = []
-    source, count = replace_surrogates(source)
-    if count:
-        warnings.append(f"{count} lone surrogate code point{'s' if count > 1 else ''} (half of a UTF-16 pair) replaced by U+FFFD")
+    # Most articles are simplified and hold no lone surrogate nor any
+    # character that the first steps rewrite: one class search of the source
+    # tells. (Rewriting and pinyin removal bring in no traditional-only character.)
+    plain = _surrogate_rewritten_or_traditional().search(source) is None
+    if not plain:
+        source, count = replace_surrogates(source)
+        if count:
+            warnings.append(f"{count} lone surrogate code point{'s' if count > 1 else ''} (half of a UTF-16 pair) replaced by U+FFFD")
     mapped = _Mapped(source)
-
-    # Most articles are simplified and hold no character that the first steps
-    # rewrite: one class search of the source tells. (Rewriting and pinyin
-    # removal bring in no traditional-only character.)
-    plain = _rewritten_or_traditional().search(source) is None
     if not plain and rules.rewritten_keys.search(source):
         _rewrite_characters(mapped, rules)
     _remove_pinyin(mapped, rules)
@@ -312,25 +333,55 @@ def _rewrite_characters(mapped: _Mapped, rules: _Rules) -> None:
 def _remove_pinyin(mapped: _Mapped, rules: _Rules) -> None:
     """Drop pinyin annotations: a Han character, then one syllable in parentheses.
 
-    No annotation can overlap another (nothing in one opens a parenthesis),
-    so the two kinds are found separately, then merged.
+    ``split`` cuts the text at every candidate (a letter run in parentheses
+    after a Han character) at C speed; the pieces alternate between the
+    text before a candidate and the candidate. Annotations can be half the
+    text of the articles that have them, so the text is rebuilt here rather
+    than through ``_Mapped.edit``: each candidate that is an annotation
+    becomes "" and its offsets are left out. Both kinds of parenthesis are
+    split in one pass (no candidate can overlap another: nothing in one
+    opens a parenthesis), so that removing one annotation never puts a Han
+    character before the next.
     """
     text = mapped.text
-    edits = []
-    for pattern in rules.pinyin_annotations:
-        for m in pattern.finditer(text, 1):  # at 0, no character comes before
-            start, end = m.span()
-            if _is_annotation(text[start - 1 : end]):
-                edits.append((start, end, ""))
-    edits.sort()
-    mapped.edit(edits)
+    pieces = rules.pinyin_in_parentheses.split(text)
+    fullwidth_pieces = rules.pinyin_in_fullwidth_parentheses.split(text)
+    if len(fullwidth_pieces) > 1:  # candidates of both kinds are rare
+        pieces = fullwidth_pieces if len(pieces) == 1 else rules.pinyin_in_either_parentheses.split(text)
+    elif len(pieces) == 1:
+        return
+    old_offsets = mapped.offsets
+    offsets: list[int] = []
+    kept_from = 0  # text[kept_from:start] is kept, its offsets not yet copied
+    start = 0
+    for i in range(1, len(pieces), 2):
+        start += len(pieces[i - 1])
+        end = start + len(pieces[i])
+        if _is_parenthesized_syllable(pieces[i]):
+            pieces[i] = ""
+            _extend_from(offsets, old_offsets, kept_from, start)
+            kept_from = end
+        start = end
+    _extend_from(offsets, old_offsets, kept_from, len(old_offsets))  # with the end sentinel
+    mapped.text = "".join(pieces)
+    mapped.offsets = offsets
+
+
+def _extend_from(offsets: list[Any], source: list[Any], start: int, end: int) -> None:
+    """``offsets.extend(source[start:end])``; entry by entry for a short
+    stretch (annotated text keeps one character between annotations), where
+    making and freeing the slice costs more than the copying. (Typed Any so
+    that mypyc copies the int objects rather than unboxing and boxing each.)"""
+    if end - start > 8:
+        offsets.extend(source[start:end])
+    else:
+        for i in range(start, end):
+            offsets.append(source[i])
 
 
 @lru_cache(maxsize=8192)
-def _is_annotation(candidate: str) -> bool:
-    """``candidate`` is a character, then a letter run in parentheses: is it a
-    Han character with its pinyin?"""
-    return _HAN.match(candidate) is not None and is_pinyin_syllable(candidate[2:-1])
+def _is_parenthesized_syllable(candidate: str) -> bool:
+    return is_pinyin_syllable(candidate[1:-1])
 
 
 def _to_simplified(mapped: _Mapped) -> None:
@@ -420,9 +471,10 @@ def _is_tidy(text: str) -> bool:
     )
 
 
-# Lone surrogates; built from code points, because mypyc writes string
-# literals as UTF-8, which cannot hold a surrogate.
-_SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
+# Lone surrogates, as a class range; built from code points, because mypyc
+# writes string literals as UTF-8, which cannot hold a surrogate.
+_SURROGATES: Final = f"{chr(0xD800)}-{chr(0xDFFF)}"
+_SURROGATE: Final = re.compile(f"[{_SURROGATES}]")
 # A run of replacement characters or ASCII question marks (with at most two
 # punctuation marks between them); a "?" counts only next to Chinese text,
 # where a real question mark would be the full-width "？".
