@@ -170,7 +170,7 @@ def number(value: Decimal | None) -> int | float | None:
     """A decimal as the JSON number a reader expects: an int when whole."""
     if value is None:
         return None
-    # One call answers both whether it is whole and which int it is: a third
+    # One call answers both whether it is whole and which int it is: a fifth
     # cheaper than comparing with to_integral_value() and converting.
     try:
         numerator, denominator = value.as_integer_ratio()
@@ -183,6 +183,7 @@ def number(value: Decimal | None) -> int | float | None:
 # through a method per item: a document holds a hundred or more of them, and
 # the calls were a third of to_dict's cost (measured with callgrind on 200
 # benchmark documents). A region's dict stays Region.to_dict: one shape.
+# Tuples are copied into lists as [*t], which skips the call that list(t) is.
 
 
 def _entity_dicts(entities: list[Entity], offsets: list[int]) -> list[dict[str, Any]]:

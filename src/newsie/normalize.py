@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, Final
+from typing import Final
 
 import opencc
 import regex
@@ -359,28 +359,17 @@ def _remove_pinyin(mapped: _Mapped, rules: _Rules) -> None:
         end = start + len(pieces[i])
         if _is_parenthesized_syllable(pieces[i]):
             pieces[i] = ""
-            _extend_from(offsets, old_offsets, kept_from, start)
+            offsets += old_offsets[kept_from:start]
             kept_from = end
         start = end
-    _extend_from(offsets, old_offsets, kept_from, len(old_offsets))  # with the end sentinel
+    offsets += old_offsets[kept_from:]  # with the end sentinel
     mapped.text = "".join(pieces)
     mapped.offsets = offsets
 
 
-def _extend_from(offsets: list[Any], source: list[Any], start: int, end: int) -> None:
-    """``offsets.extend(source[start:end])``; entry by entry for a short
-    stretch (annotated text keeps one character between annotations), where
-    making and freeing the slice costs more than the copying. (Typed Any so
-    that mypyc copies the int objects rather than unboxing and boxing each.)"""
-    if end - start > 8:
-        offsets.extend(source[start:end])
-    else:
-        for i in range(start, end):
-            offsets.append(source[i])
-
-
 @lru_cache(maxsize=8192)
 def _is_parenthesized_syllable(candidate: str) -> bool:
+    """``candidate`` is a letter run in parentheses: is it one pinyin syllable?"""
     return is_pinyin_syllable(candidate[1:-1])
 
 
